@@ -1,0 +1,110 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppFileError, loadApplications, parseApplications } from './app-file.js';
+
+const hello = `apiVersion: gitops.platform/v1
+kind: Application
+metadata:
+  name: hello
+spec:
+  source:
+    repoURL: http://127.0.0.1:8181/acme/hello.git
+    branches: [main, 'release/*']
+  webhook:
+    secretEnv: HELLO_WEBHOOK_SECRET
+  build:
+    context: .
+    dockerfile: Dockerfile
+  image:
+    repository: 127.0.0.1:5000/acme/hello
+  config:
+    repoURL: http://127.0.0.1:8181/acme/hello-config.git
+    branch: main
+    path: envs/dev
+  destination:
+    namespace: hello
+  syncPolicy:
+    prune: true
+    selfHeal: false
+`;
+const minimal = (name: string) => `apiVersion: gitops.platform/v1
+kind: Application
+metadata: { name: ${name} }
+spec:
+  source: { repoURL: 'git@example.com:acme/${name}.git' }
+  image: { repository: 127.0.0.1:5000/acme/${name} }
+  config: { repoURL: 'https://example.com/acme/config' }
+  destination: { namespace: ${name} }
+`;
+
+const problemsOf = (text: string) => {
+  try {
+    parseApplications(text, 'apps.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(AppFileError);
+    return (err as AppFileError).problems;
+  }
+  throw new Error('expected the file to be refused');
+};
+
+describe('parseApplications', () => {
+  it('loads the example of CONTRACT section 3', () => {
+    const [app] = parseApplications(hello);
+    expect(app).toMatchObject({
+      name: 'hello',
+      source: { repoKey: '127.0.0.1:8181/acme/hello', branches: ['main', 'release/*'] },
+      webhook: { secretEnv: 'HELLO_WEBHOOK_SECRET' },
+      config: { path: 'envs/dev' },
+      syncPolicy: { prune: true, selfHeal: false },
+    });
+  });
+
+  it('applies defaults to optional sections, across several documents', () => {
+    const apps = parseApplications(`${minimal('a')}---\n${minimal('b')}`);
+    expect(apps.map((a) => a.name)).toEqual(['a', 'b']);
+    expect(apps[0]).toMatchObject({
+      source: { branches: ['main'] },
+      build: { context: '.', dockerfile: 'Dockerfile' },
+      config: { branch: 'main', path: '.' },
+      syncPolicy: { prune: false, selfHeal: false },
+    });
+  });
+
+  it('names the document and field path of an unknown field', () => {
+    const problems = problemsOf(`${minimal('a')}---\n${minimal('b').replace('  source:', '  surprise: 1\n  source:')}`);
+    expect(problems.join('\n')).toMatch(/^document 2: spec: .*surprise|document 2: spec/m);
+    expect(problems.every((p) => p.startsWith('document 2'))).toBe(true);
+  });
+
+  it('names a bad value by its field path', () => {
+    expect(problemsOf(minimal('Not_A_Label'))[0]).toMatch(/^document 1: metadata.name: /);
+  });
+
+  it('refuses a repository URL it cannot read', () => {
+    expect(problemsOf(minimal('a').replace("'git@example.com:acme/a.git'", 'nope'))).toEqual([
+      'document 1: spec.source.repoURL: not a git repository URL: "nope"',
+    ]);
+  });
+
+  it('refuses two applications with one name', () => {
+    expect(problemsOf(`${minimal('a')}---\n${minimal('a')}`)).toEqual([
+      'document 2: metadata.name: "a" is already used by document 1',
+    ]);
+  });
+
+  it('reports YAML syntax errors with the document index', () => {
+    expect(problemsOf(`${minimal('a')}---\nkey: [unclosed\n`)[0]).toMatch(/^document 2: YAML: /);
+  });
+});
+
+describe('loadApplications', () => {
+  it('names the file in every error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apps-'));
+    const file = join(dir, 'gitops.yaml');
+    writeFileSync(file, minimal('Bad'));
+    expect(() => loadApplications(file)).toThrow(`${file}: document 1: metadata.name`);
+    expect(() => loadApplications(join(dir, 'missing.yaml'))).toThrow(/missing.yaml: cannot read: ENOENT/);
+  });
+});

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { validationIssues } from '@gitops/contracts';
+import { AppError } from '@gitops/errors';
+import { parseAllDocuments } from 'yaml';
+import { type Application, type ApplicationDocument, ApplicationSchema } from './application.js';
+import { normaliseRepoUrl } from './repo-url.js';
+
+export class AppFileError extends AppError {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super('GITOPS_APPFILE_INVALID', `${file}: ${problems.join('; ')}`);
+  }
+}
+
+function toApplication(doc: ApplicationDocument): Application {
+  const { metadata, spec } = doc;
+  return {
+    name: metadata.name,
+    source: { repoURL: spec.source.repoURL, repoKey: normaliseRepoUrl(spec.source.repoURL), branches: spec.source.branches ?? ['main'] },
+    webhook: { ...(spec.webhook ?? {}) },
+    build: { context: spec.build?.context ?? '.', dockerfile: spec.build?.dockerfile ?? 'Dockerfile' },
+    image: { repository: spec.image.repository },
+    config: { repoURL: spec.config.repoURL, branch: spec.config.branch ?? 'main', path: spec.config.path ?? '.' },
+    destination: { namespace: spec.destination.namespace },
+    syncPolicy: { prune: spec.syncPolicy?.prune ?? false, selfHeal: spec.syncPolicy?.selfHeal ?? false },
+  };
+}
+
+function checkUrls(doc: ApplicationDocument): string[] {
+  const problems: string[] = [];
+  for (const [path, value] of [
+    ['spec.source.repoURL', doc.spec.source.repoURL],
+    ['spec.config.repoURL', doc.spec.config.repoURL],
+  ] as const) {
+    try {
+      normaliseRepoUrl(value);
+    } catch (err) {
+      problems.push(`${path}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Parses the multi-document application file. Every problem is reported at once as
+ * `<file>: document <n>: <field path>: <message>`, so a bad file is fixed in one pass.
+ */
+export function parseApplications(text: string, file = 'gitops.yaml'): Application[] {
+  const problems: string[] = [];
+  const apps: Application[] = [];
+  const seen = new Map<string, number>();
+  parseAllDocuments(text).forEach((document, index) => {
+    const where = `document ${index + 1}`;
+    if (document.errors.length > 0) {
+      for (const e of document.errors) problems.push(`${where}: YAML: ${e.message.split('\n')[0]}`);
+      return;
+    }
+    const value = document.toJS();
+    if (value === null || value === undefined) return;
+    const issues = validationIssues(ApplicationSchema, value);
+    const doc = value as ApplicationDocument;
+    if (issues.length === 0) issues.push(...checkUrls(doc));
+    if (issues.length > 0) {
+      for (const issue of issues) problems.push(`${where}: ${issue.replace(/^\//, '').replaceAll('/', '.')}`);
+      return;
+    }
+    const first = seen.get(doc.metadata.name);
+    if (first) problems.push(`${where}: metadata.name: "${doc.metadata.name}" is already used by document ${first}`);
+    seen.set(doc.metadata.name, index + 1);
+    apps.push(toApplication(doc));
+  });
+  if (problems.length > 0) throw new AppFileError(file, problems);
+  return apps;
+}
+
+export function loadApplications(file: string): Application[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new AppFileError(file, [`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+  }
+  return parseApplications(text, file);
+}

@@ -1,0 +1,53 @@
+import { AppName } from '@gitops/contracts';
+import { type Static, Type } from '@sinclair/typebox';
+
+const closed = { additionalProperties: false } as const;
+const NonEmpty = Type.String({ minLength: 1 });
+
+/** The Application document of CONTRACT section 3. Unknown fields are refused, not ignored. */
+export const ApplicationSchema = Type.Object(
+  {
+    apiVersion: Type.Literal('gitops.platform/v1'),
+    kind: Type.Literal('Application'),
+    metadata: Type.Object({ name: AppName }, closed),
+    spec: Type.Object(
+      {
+        source: Type.Object(
+          { repoURL: NonEmpty, branches: Type.Optional(Type.Array(NonEmpty, { minItems: 1 })) },
+          closed,
+        ),
+        webhook: Type.Optional(
+          Type.Object({ secretEnv: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }) }, closed),
+        ),
+        build: Type.Optional(
+          Type.Object({ context: Type.Optional(NonEmpty), dockerfile: Type.Optional(NonEmpty) }, closed),
+        ),
+        image: Type.Object({ repository: Type.String({ pattern: '^[a-z0-9.:-]+(/[a-z0-9._-]+)+$' }) }, closed),
+        config: Type.Object(
+          { repoURL: NonEmpty, branch: Type.Optional(NonEmpty), path: Type.Optional(NonEmpty) },
+          closed,
+        ),
+        destination: Type.Object({ namespace: AppName }, closed),
+        syncPolicy: Type.Optional(
+          Type.Object({ prune: Type.Optional(Type.Boolean()), selfHeal: Type.Optional(Type.Boolean()) }, closed),
+        ),
+      },
+      closed,
+    ),
+  },
+  closed,
+);
+
+export type ApplicationDocument = Static<typeof ApplicationSchema>;
+
+/** An application with every default applied and its repository identities precomputed. */
+export interface Application {
+  name: string;
+  source: { repoURL: string; repoKey: string; branches: string[] };
+  webhook: { secretEnv?: string };
+  build: { context: string; dockerfile: string };
+  image: { repository: string };
+  config: { repoURL: string; branch: string; path: string };
+  destination: { namespace: string };
+  syncPolicy: { prune: boolean; selfHeal: boolean };
+}

@@ -1,0 +1,5 @@
+export * from './app-file.js';
+export * from './application.js';
+export * from './env.js';
+export * from './repo-url.js';
+export * from './service-env.js';
