@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources, so unit and integration tests need no build;
 // the end-to-end tests spawn the built services (`dist/main.js`) as separate processes instead.
-const alias = [{ find: /^@gitops\/([a-z-]+)$/, replacement: resolve(import.meta.dirname, 'packages/$1/src/index.ts') }];
+const alias = [
+  { find: /^@gitops\/([a-z-]+)$/, replacement: resolve(import.meta.dirname, 'packages/$1/src/index.ts') },
+];
 
 const project = (dir: string, name: string) => ({
   resolve: { alias },

@@ -73,7 +73,9 @@ describe('parseApplications', () => {
   });
 
   it('names the document and field path of an unknown field', () => {
-    const problems = problemsOf(`${minimal('a')}---\n${minimal('b').replace('  source:', '  surprise: 1\n  source:')}`);
+    const problems = problemsOf(
+      `${minimal('a')}---\n${minimal('b').replace('  source:', '  surprise: 1\n  source:')}`,
+    );
     expect(problems.join('\n')).toMatch(/^document 2: spec: .*surprise|document 2: spec/m);
     expect(problems.every((p) => p.startsWith('document 2'))).toBe(true);
   });

@@ -18,11 +18,19 @@ function toApplication(doc: ApplicationDocument): Application {
   const { metadata, spec } = doc;
   return {
     name: metadata.name,
-    source: { repoURL: spec.source.repoURL, repoKey: normaliseRepoUrl(spec.source.repoURL), branches: spec.source.branches ?? ['main'] },
+    source: {
+      repoURL: spec.source.repoURL,
+      repoKey: normaliseRepoUrl(spec.source.repoURL),
+      branches: spec.source.branches ?? ['main'],
+    },
     webhook: { ...(spec.webhook ?? {}) },
     build: { context: spec.build?.context ?? '.', dockerfile: spec.build?.dockerfile ?? 'Dockerfile' },
     image: { repository: spec.image.repository },
-    config: { repoURL: spec.config.repoURL, branch: spec.config.branch ?? 'main', path: spec.config.path ?? '.' },
+    config: {
+      repoURL: spec.config.repoURL,
+      branch: spec.config.branch ?? 'main',
+      path: spec.config.path ?? '.',
+    },
     destination: { namespace: spec.destination.namespace },
     syncPolicy: { prune: spec.syncPolicy?.prune ?? false, selfHeal: spec.syncPolicy?.selfHeal ?? false },
   };
@@ -67,7 +75,8 @@ export function parseApplications(text: string, file = 'gitops.yaml'): Applicati
       return;
     }
     const first = seen.get(doc.metadata.name);
-    if (first) problems.push(`${where}: metadata.name: "${doc.metadata.name}" is already used by document ${first}`);
+    if (first)
+      problems.push(`${where}: metadata.name: "${doc.metadata.name}" is already used by document ${first}`);
     seen.set(doc.metadata.name, index + 1);
     apps.push(toApplication(doc));
   });
@@ -80,7 +89,9 @@ export function loadApplications(file: string): Application[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new AppFileError(file, [`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+    throw new AppFileError(file, [
+      `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    ]);
   }
   return parseApplications(text, file);
 }

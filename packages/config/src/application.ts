@@ -22,14 +22,20 @@ export const ApplicationSchema = Type.Object(
         build: Type.Optional(
           Type.Object({ context: Type.Optional(NonEmpty), dockerfile: Type.Optional(NonEmpty) }, closed),
         ),
-        image: Type.Object({ repository: Type.String({ pattern: '^[a-z0-9.:-]+(/[a-z0-9._-]+)+$' }) }, closed),
+        image: Type.Object(
+          { repository: Type.String({ pattern: '^[a-z0-9.:-]+(/[a-z0-9._-]+)+$' }) },
+          closed,
+        ),
         config: Type.Object(
           { repoURL: NonEmpty, branch: Type.Optional(NonEmpty), path: Type.Optional(NonEmpty) },
           closed,
         ),
         destination: Type.Object({ namespace: AppName }, closed),
         syncPolicy: Type.Optional(
-          Type.Object({ prune: Type.Optional(Type.Boolean()), selfHeal: Type.Optional(Type.Boolean()) }, closed),
+          Type.Object(
+            { prune: Type.Optional(Type.Boolean()), selfHeal: Type.Optional(Type.Boolean()) },
+            closed,
+          ),
         ),
       },
       closed,

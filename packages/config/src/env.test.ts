@@ -4,7 +4,11 @@ import { serviceEnv } from './service-env.js';
 
 describe('loadConfig', () => {
   it('applies defaults, treats blank as unset and coerces values', () => {
-    const config = loadConfig(serviceEnv(8080), { PORT: ' ', NATS_URL: 'nats://a:4222,nats://b:4222', SHUTDOWN_TIMEOUT: '5s' });
+    const config = loadConfig(serviceEnv(8080), {
+      PORT: ' ',
+      NATS_URL: 'nats://a:4222,nats://b:4222',
+      SHUTDOWN_TIMEOUT: '5s',
+    });
     expect(config.PORT).toBe(8080);
     expect(config.NATS_URL).toEqual(['nats://a:4222', 'nats://b:4222']);
     expect(config.SHUTDOWN_TIMEOUT).toBe(5000);
@@ -20,7 +24,12 @@ describe('loadConfig', () => {
       error = err as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error?.issues.map((i) => i.variable)).toEqual(['REDIS_URL', 'PORT', 'LOG_LEVEL', 'WEBHOOK_SECRET']);
+    expect(error?.issues.map((i) => i.variable)).toEqual([
+      'REDIS_URL',
+      'PORT',
+      'LOG_LEVEL',
+      'WEBHOOK_SECRET',
+    ]);
     expect(error?.message).toContain('PORT must be an integer from 1 to 65535 (got "eighty")');
     expect(error?.message).toContain('WEBHOOK_SECRET is required');
   });
@@ -42,6 +51,8 @@ describe('loadConfig', () => {
   });
 
   it('refuses a malformed duration', () => {
-    expect(() => loadConfig({ WAIT: env.duration('1s') }, { WAIT: 'soon' })).toThrow(/WAIT must be a duration/);
+    expect(() => loadConfig({ WAIT: env.duration('1s') }, { WAIT: 'soon' })).toThrow(
+      /WAIT must be a duration/,
+    );
   });
 });

@@ -21,7 +21,16 @@ function withDefault<T>(read: (raw: string) => T, fallback: T | undefined, what:
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1e3, mb: 1e6, gb: 1e9 };
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+};
 
 export const env = {
   string: (fallback?: string): EnvVar<string> => withDefault((v) => v, fallback, 'a string'),
@@ -30,7 +39,8 @@ export const env = {
     withDefault(
       (v) => {
         const n = Number(v);
-        if (!/^-?\d+$/.test(v) || n < min || n > max) throw new Invalid(`must be an integer from ${min} to ${max}`);
+        if (!/^-?\d+$/.test(v) || n < min || n > max)
+          throw new Invalid(`must be an integer from ${min} to ${max}`);
         return n;
       },
       fallback,
@@ -53,7 +63,9 @@ export const env = {
         v.split(',').map((item) => {
           const url = URL.canParse(item.trim()) ? new URL(item.trim()) : undefined;
           if (!url || !protocols.includes(url.protocol)) {
-            throw new Invalid(`must be ${protocols.map((p) => `${p}//…`).join(' or ')} URLs, comma separated`);
+            throw new Invalid(
+              `must be ${protocols.map((p) => `${p}//…`).join(' or ')} URLs, comma separated`,
+            );
           }
           return item.trim();
         }),
@@ -106,7 +118,10 @@ export interface ConfigIssue {
 
 export class ConfigError extends AppError {
   constructor(readonly issues: ConfigIssue[]) {
-    super('GITOPS_CONFIG_INVALID', `invalid configuration: ${issues.map((i) => `${i.variable} ${i.problem}`).join('; ')}`);
+    super(
+      'GITOPS_CONFIG_INVALID',
+      `invalid configuration: ${issues.map((i) => `${i.variable} ${i.problem}`).join('; ')}`,
+    );
   }
 }
 

@@ -19,7 +19,9 @@ describe('normaliseRepoUrl', () => {
 
   it('keeps an explicit http port, since two servers on one host are two places', () => {
     expect(normaliseRepoUrl('http://127.0.0.1:8181/acme/hello.git')).toBe('127.0.0.1:8181/acme/hello');
-    expect(normaliseRepoUrl('http://127.0.0.1:8181/acme/hello.git')).not.toBe(normaliseRepoUrl('http://127.0.0.1:9191/acme/hello.git'));
+    expect(normaliseRepoUrl('http://127.0.0.1:8181/acme/hello.git')).not.toBe(
+      normaliseRepoUrl('http://127.0.0.1:9191/acme/hello.git'),
+    );
   });
 
   it('keeps nested groups (GitLab subgroups)', () => {

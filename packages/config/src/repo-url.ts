@@ -21,15 +21,25 @@ export function normaliseRepoUrl(input: string): string {
   } else {
     const url = URL.canParse(text) ? new URL(text) : undefined;
     if (!url || !['http:', 'https:', 'ssh:', 'git:', 'file:'].includes(url.protocol)) {
-      throw new AppError('GITOPS_REPO_URL_INVALID', `not a git repository URL: "${input}"`, { statusCode: 400 });
+      throw new AppError('GITOPS_REPO_URL_INVALID', `not a git repository URL: "${input}"`, {
+        statusCode: 400,
+      });
     }
-    const keepPort = url.port && (url.protocol === 'http:' || url.protocol === 'https:') && DEFAULT_PORTS[url.protocol] !== url.port;
+    const keepPort =
+      url.port &&
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      DEFAULT_PORTS[url.protocol] !== url.port;
     host = keepPort ? `${url.hostname}:${url.port}` : url.hostname;
     path = decodeURIComponent(url.pathname);
   }
-  const cleanPath = path.replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '').replace(/\/+$/, '');
+  const cleanPath = path
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/\.git$/i, '')
+    .replace(/\/+$/, '');
   if (!host || !cleanPath) {
-    throw new AppError('GITOPS_REPO_URL_INVALID', `not a git repository URL: "${input}"`, { statusCode: 400 });
+    throw new AppError('GITOPS_REPO_URL_INVALID', `not a git repository URL: "${input}"`, {
+      statusCode: 400,
+    });
   }
   return `${host}/${cleanPath}`.toLowerCase();
 }

@@ -2,7 +2,10 @@ import { type TSchema, Type } from '@sinclair/typebox';
 
 /** An application name: a DNS label, because it is one token of every NATS subject. */
 export const AppName = Type.String({ pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$', maxLength: 63 });
-export const Sha = Type.String({ pattern: '^[0-9a-f]{40}([0-9a-f]{24})?$', description: 'a full git object id' });
+export const Sha = Type.String({
+  pattern: '^[0-9a-f]{40}([0-9a-f]{24})?$',
+  description: 'a full git object id',
+});
 export const Digest = Type.String({ pattern: '^sha256:[0-9a-f]{64}$' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339' });
 export const Person = Type.Object({ name: Type.String(), email: Type.String() });

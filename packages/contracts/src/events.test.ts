@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createEvent, eventId } from './envelope.js';
 import { decodeEvent, encodeEvent } from './decode.js';
+import { createEvent, eventId } from './envelope.js';
+import { pipelineIdFor } from './ids.js';
 import { parseSubject, subjectFilter, subjectFor } from './subjects.js';
 import { ContractViolation } from './validate.js';
-import { pipelineIdFor } from './ids.js';
 
 const sha = 'a'.repeat(40);
 const received = {
@@ -18,7 +18,12 @@ const received = {
   before: '0'.repeat(40),
   after: sha,
   pusher: { name: 'Ada', email: 'ada@example.com' },
-  headCommit: { sha, message: 'feat: x', author: { name: 'Ada', email: 'ada@example.com' }, timestamp: '2026-11-27T05:00:00Z' },
+  headCommit: {
+    sha,
+    message: 'feat: x',
+    author: { name: 'Ada', email: 'ada@example.com' },
+    timestamp: '2026-11-27T05:00:00Z',
+  },
 };
 
 describe('createEvent', () => {
@@ -60,7 +65,11 @@ describe('decodeEvent', () => {
     ['bytes that are not JSON', '{"specversion":', /not JSON/],
     ['a missing envelope field', JSON.stringify({ ...event, id: undefined }), /\/id/],
     ['an unknown type', JSON.stringify({ ...event, type: 'dev.gitops.nope.never.v1' }), /unknown event type/],
-    ['data missing a field', JSON.stringify({ ...event, data: { ...event.data, pusher: undefined } }), /\/pusher/],
+    [
+      'data missing a field',
+      JSON.stringify({ ...event, data: { ...event.data, pusher: undefined } }),
+      /\/pusher/,
+    ],
   ])('refuses %s with a ContractViolation', (_, input, message) => {
     expect(() => decodeEvent(input)).toThrow(ContractViolation);
     expect(() => decodeEvent(input)).toThrow(message);

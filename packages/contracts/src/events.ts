@@ -75,7 +75,11 @@ const configFields = {
   image: Type.String({ description: 'repo@digest' }),
 };
 export const ConfigUpdated = eventData({ ...configFields, configCommit: Sha });
-export const ConfigFailed = eventData({ ...configFields, configCommit: Type.Optional(Sha), error: StageError });
+export const ConfigFailed = eventData({
+  ...configFields,
+  configCommit: Type.Optional(Sha),
+  error: StageError,
+});
 
 const Health = Type.Union([
   Type.Literal('Healthy'),

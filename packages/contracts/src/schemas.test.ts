@@ -10,7 +10,9 @@ describe('exported JSON Schemas', () => {
     const generated = jsonSchemas();
     expect(readdirSync(dir).sort()).toEqual(Object.keys(generated).sort());
     for (const [file, schema] of Object.entries(generated)) {
-      expect(JSON.parse(readFileSync(resolve(dir, file), 'utf8')), file).toEqual(JSON.parse(JSON.stringify(schema)));
+      expect(JSON.parse(readFileSync(resolve(dir, file), 'utf8')), file).toEqual(
+        JSON.parse(JSON.stringify(schema)),
+      );
     }
   });
 });

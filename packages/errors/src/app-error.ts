@@ -9,7 +9,11 @@ export class AppError extends Error {
   readonly retryable: boolean;
   readonly statusCode: number;
 
-  constructor(code: string, message: string, options: { retryable?: boolean; statusCode?: number; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { retryable?: boolean; statusCode?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.retryable = options.retryable ?? false;

@@ -1,0 +1,44 @@
+import { type Logger, type LoggerOptions, pino } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Paths whose values never reach a log line: webhook signatures, tokens, registry passwords. */
+export const REDACTED_PATHS = [
+  'password',
+  'secret',
+  'token',
+  '*.password',
+  '*.secret',
+  '*.token',
+  '*.authorization',
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-hub-signature"]',
+  'req.headers["x-hub-signature-256"]',
+  'req.headers["x-gitlab-token"]',
+  'req.headers["x-gitea-signature"]',
+  'req.headers["x-signature-256"]',
+];
+
+export interface LoggerConfig {
+  service: string;
+  level?: string;
+  /** Where lines go; stdout by default. Tests pass a stream to read them back. */
+  destination?: NodeJS.WritableStream;
+}
+
+/** The service's root logger: JSON lines bound to `service`, secrets redacted. */
+export function createLogger(config: LoggerConfig): Logger {
+  const options: LoggerOptions = {
+    level: config.level ?? 'info',
+    base: { service: config.service },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return config.destination ? pino(options, config.destination as never) : pino(options);
+}
+
+/** A child logger bound to one pipeline, the way every stage logs its work. */
+export const pipelineLogger = (logger: Logger, fields: { app?: string; pipelineId?: string }) =>
+  logger.child(fields);

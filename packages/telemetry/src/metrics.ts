@@ -1,0 +1,32 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One Prometheus registry per service, with Node's default metrics and the platform's common ones. */
+export function createMetrics(service: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    eventsPublished: new Counter({
+      name: 'gitops_events_published_total',
+      help: 'Events published to JetStream, by event name and whether JetStream saw a duplicate',
+      labelNames: ['event', 'duplicate'] as const,
+      registers: [registry],
+    }),
+    eventsConsumed: new Counter({
+      name: 'gitops_events_consumed_total',
+      help: 'Events consumed from JetStream, by consumer and outcome (ack, retry, dead-letter)',
+      labelNames: ['consumer', 'outcome'] as const,
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'gitops_job_duration_seconds',
+      help: 'Stage job durations, by queue and outcome',
+      labelNames: ['queue', 'outcome'] as const,
+      buckets: [0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
