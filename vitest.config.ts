@@ -13,15 +13,18 @@ const project = (dir: string, name: string) => ({
   test: {
     name,
     root: resolve(import.meta.dirname, dir),
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', '*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
 });
 
-const projects = ['packages', 'services'].flatMap((group) =>
-  readdirSync(resolve(import.meta.dirname, group)).map((name) => project(`${group}/${name}`, name)),
-);
+const projects = [
+  ...['packages', 'services'].flatMap((group) =>
+    readdirSync(resolve(import.meta.dirname, group)).map((name) => project(`${group}/${name}`, name)),
+  ),
+  project('e2e', 'e2e'),
+];
 
 export default defineConfig({
   test: {

@@ -2,3 +2,4 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './ops-routes.js';
 export * from './tracing.js';
+export * from './lifecycle.js';

@@ -30,3 +30,4 @@ export function createMetrics(service: string) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+export { Counter, Histogram, type Registry } from 'prom-client';

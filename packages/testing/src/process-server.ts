@@ -20,6 +20,8 @@ export interface ServerSpec {
   name: string;
   command: string;
   args: (port: number, dir: string) => string[];
+  /** Added to this process's environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 function stopChild(child: ChildProcess | undefined): Promise<void> {
@@ -41,9 +43,16 @@ export async function startServerProcess(spec: ServerSpec): Promise<ServerProces
   let output = '';
   const start = async () => {
     output = '';
-    child = spawn(spec.command, spec.args(port, dir), { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
+    child = spawn(spec.command, spec.args(port, dir), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...spec.env },
+    });
+    // Only the tail is kept (for the exit message): a long-lived server may log every request.
+    const keep = (d: Buffer) => {
+      output = (output + d).slice(-2000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     const failed = new Promise<never>((_, reject) => {
       child?.once('error', (err) => reject(new Error(`${spec.name} did not start: ${err.message}`)));
       child?.once('exit', (code) =>

@@ -5,7 +5,10 @@ import { startNatsServer } from './servers.js';
 const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 

@@ -1,0 +1,100 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { STREAM_NAME } from '@gitops/contracts';
+import type { ConsumerMessages, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  type ConsumeOptions,
+  type ConsumeSettings,
+  type ConsumerHandle,
+  type DeliveryHandler,
+  consumerSpec,
+  withDefaults,
+} from './consume-options.js';
+import { Deliverer, type DelivererDeps } from './deliver.js';
+import { ensureConsumer } from './provision.js';
+
+export interface ConsumerDeps extends DelivererDeps {
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+}
+
+const RESUME_DELAY_MS = 1000;
+
+/** A durable pull consumer that survives bad messages, failing handlers and NATS restarts. */
+export class ConsumerLoop implements ConsumerHandle {
+  readonly #stopping = new AbortController();
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #settings: ConsumeSettings;
+  readonly #deliverer: Deliverer;
+  #messages: ConsumerMessages | undefined;
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: ConsumerDeps,
+    options: ConsumeOptions,
+    handler: DeliveryHandler,
+  ) {
+    this.#settings = withDefaults(options);
+    this.#deliverer = new Deliverer(deps, this.#settings, handler);
+  }
+
+  /** Creates or updates the durable, then consumes in the background. */
+  async start(): Promise<void> {
+    await this.#ensure();
+    this.#running = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.#messages?.close();
+    await this.#running;
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #ensure(): Promise<void> {
+    return ensureConsumer(this.deps.jsm, STREAM_NAME, consumerSpec(this.#settings), this.deps.logger);
+  }
+
+  // consume() itself resumes across reconnects; this loop covers what ends it (a deleted consumer).
+  async #run(): Promise<void> {
+    const { signal } = this.#stopping;
+    let first = true;
+    while (!signal.aborted && !this.deps.nc.isClosed()) {
+      try {
+        if (!first) await this.#ensure();
+        first = false;
+        await this.#consume();
+      } catch (err) {
+        if (!signal.aborted) this.deps.logger.warn({ err }, 'consumer interrupted; resuming');
+      }
+      await sleep(RESUME_DELAY_MS, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  async #consume(): Promise<void> {
+    const { durable, maxInFlight } = this.#settings;
+    const consumer = await this.deps.js.consumers.get(STREAM_NAME, durable);
+    // Pulls are sent as the iterator advances, so at most about maxInFlight messages wait here.
+    this.#messages = await consumer.consume({ max_messages: maxInFlight, abort_on_missing_resource: true });
+    if (this.#stopping.signal.aborted) await this.#messages.close();
+    for await (const msg of this.#messages) {
+      while (this.#inFlight.size >= maxInFlight) await Promise.race(this.#inFlight);
+      if (this.#stopping.signal.aborted) {
+        // Stopping: hand the messages already pulled straight back for another replica.
+        msg.nak();
+        continue;
+      }
+      const processing = this.#process(msg).finally(() => this.#inFlight.delete(processing));
+      this.#inFlight.add(processing);
+    }
+  }
+
+  async #process(msg: JsMsg): Promise<void> {
+    try {
+      await this.#deliverer.deliver(msg);
+    } catch (err) {
+      // Settling failed (connection gone): JetStream redelivers the message after the ack wait.
+      this.deps.logger.error({ err, seq: msg.seq }, 'could not settle message');
+    }
+  }
+}

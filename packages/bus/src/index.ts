@@ -1,0 +1,11 @@
+export { type Bus, type BusOptions, connectBus } from './bus.js';
+export type {
+  ConsumeOptions,
+  ConsumerHandle,
+  Delivery,
+  DeliveryHandler,
+} from './consume-options.js';
+export { defaultBackoff } from './consume-options.js';
+export { DeadLetterHeaders, type DeadLetterReason, deadLetterSubject, durableName } from './names.js';
+export type { PublishOptions, PublishResult } from './publish.js';
+export { DEAD_LETTER_STREAM, type StreamSpec, type TopologyOptions, streamTopology } from './topology.js';

@@ -1,0 +1,74 @@
+import type { Logger } from '@gitops/telemetry';
+import {
+  type ConsumerConfig,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import type { StreamSpec } from './topology.js';
+
+const isNotFound = (err: unknown, code: number) => err instanceof JetStreamApiError && err.code === code;
+
+/** The fields of `spec` whose live value differs; subjects compare as a set. */
+export function changedFields<T extends object>(live: Partial<T>, spec: T): string[] {
+  return Object.entries(spec)
+    .filter(([key, value]) => {
+      const current = live[key as keyof T] as unknown;
+      if (Array.isArray(value)) return [...(current as unknown[])].sort().join() !== [...value].sort().join();
+      return current !== value;
+    })
+    .map(([key]) => key);
+}
+
+/**
+ * Creates the stream, or updates it when its live config differs from the spec. Idempotent, so
+ * every replica of every service can call it at start; concurrent creates of the same config succeed.
+ */
+export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, logger: Logger): Promise<void> {
+  let live: StreamConfig;
+  try {
+    live = (await jsm.streams.info(spec.name)).config;
+  } catch (err) {
+    if (!isNotFound(err, JetStreamApiCodes.StreamNotFound)) throw err;
+    await jsm.streams.add(spec);
+    logger.info({ stream: spec.name }, 'stream created');
+    return;
+  }
+  const changed = changedFields(live, spec);
+  if (changed.length === 0) return;
+  await jsm.streams.update(spec.name, spec);
+  logger.info({ stream: spec.name, changed }, 'stream updated');
+}
+
+/** The part of a durable pull consumer's config the platform decides. */
+export type ConsumerSpec = Pick<
+  ConsumerConfig,
+  'durable_name' | 'filter_subject' | 'ack_policy' | 'ack_wait' | 'max_deliver' | 'deliver_policy'
+>;
+
+/**
+ * Creates the durable consumer, or updates the settings that may change (ack wait, max deliver, and
+ * the filter, which JetStream 2.9 refuses to change: that error surfaces at start).
+ */
+export async function ensureConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  spec: ConsumerSpec,
+  logger: Logger,
+): Promise<void> {
+  let live: ConsumerConfig;
+  try {
+    live = (await jsm.consumers.info(stream, spec.durable_name!)).config;
+  } catch (err) {
+    if (!isNotFound(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
+    await jsm.consumers.add(stream, spec);
+    logger.info({ consumer: spec.durable_name, filter: spec.filter_subject }, 'consumer created');
+    return;
+  }
+  const changed = changedFields(live, spec);
+  if (changed.length === 0) return;
+  const { ack_wait, max_deliver, filter_subject } = spec;
+  await jsm.consumers.update(stream, spec.durable_name!, { ack_wait, max_deliver, filter_subject });
+  logger.info({ consumer: spec.durable_name, changed }, 'consumer updated');
+}

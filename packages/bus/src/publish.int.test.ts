@@ -1,0 +1,77 @@
+import { STREAM_NAME, subjectFor } from '@gitops/contracts';
+import { startSpan } from '@gitops/telemetry';
+import { type NatsServer, startNatsServer } from '@gitops/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Bus, connectBus } from './bus.js';
+import { sourceReceived, testLogger, uniqueApp } from './test/events.js';
+import { type Inspector, inspect } from './test/inspect.js';
+import { registerTracing } from './test/tracing.js';
+
+describe('bus.publish', () => {
+  let nats: NatsServer;
+  let bus: Bus;
+  let look: Inspector;
+  const tracing = registerTracing();
+  const publishAgain = (event: Parameters<Bus['publish']>[0]) =>
+    vi.waitFor(() => bus.publish(event, { timeoutMs: 500 }), { timeout: 10_000, interval: 100 });
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    bus = await connectBus({
+      servers: [nats.url],
+      name: 'test',
+      logger: testLogger(),
+      timeoutMs: 1000,
+      reconnectTimeWaitMs: 100,
+    });
+    await bus.provision();
+    look = await inspect(nats.url);
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await look?.close();
+    await nats?.dispose();
+    tracing.disable();
+  });
+
+  it('resolves once stored, with the event id as Nats-Msg-Id and the active trace as traceparent', async () => {
+    const event = sourceReceived(uniqueApp());
+    let traceId = '';
+    const result = await startSpan('receive webhook', (span) => {
+      traceId = span.spanContext().traceId;
+      return bus.publish(event);
+    });
+    expect(result).toEqual({ duplicate: false, seq: expect.any(Number) });
+    const stored = await look.last(STREAM_NAME, subjectFor(event.data.app, 'source.received'));
+    expect(stored.seq).toBe(result.seq);
+    expect(stored.header.get('Nats-Msg-Id')).toBe(event.id);
+    expect(stored.header.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(JSON.parse(Buffer.from(stored.data).toString())).toEqual(event);
+  });
+
+  it('stores a re-published event once and says so, also after the server restarts', async () => {
+    const event = sourceReceived(uniqueApp());
+    const first = await bus.publish(event);
+    expect(await bus.publish(event)).toEqual({ duplicate: true, seq: first.seq });
+    await nats.restart();
+    expect(await publishAgain(event)).toEqual({ duplicate: true, seq: first.seq });
+    expect(await look.count(STREAM_NAME, subjectFor(event.data.app, 'source.received'))).toBe(1);
+  });
+
+  it('rejects with GITOPS_BUS_UNAVAILABLE within its timeout while NATS is down, then works again', async () => {
+    const app = uniqueApp();
+    await nats.stop();
+    const started = Date.now();
+    await expect(bus.publish(sourceReceived(app), { timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'GITOPS_BUS_UNAVAILABLE',
+      retryable: true,
+      statusCode: 503,
+    });
+    expect(Date.now() - started).toBeLessThan(1500);
+    await expect(bus.ping()).rejects.toMatchObject({ code: 'GITOPS_BUS_UNAVAILABLE' });
+    await nats.restart();
+    const later = sourceReceived(app);
+    expect(await publishAgain(later)).toMatchObject({ duplicate: false });
+    await expect(bus.ping()).resolves.toBeUndefined();
+  });
+});

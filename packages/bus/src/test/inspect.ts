@@ -1,0 +1,28 @@
+import { type JetStreamManager, type StoredMsg, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+
+export interface Inspector {
+  jsm: JetStreamManager;
+  /** Messages stored under `subject` (no wildcards) in `stream`. */
+  count(stream: string, subject: string): Promise<number>;
+  /** The last message stored under `subject`, data and headers as they are. */
+  last(stream: string, subject: string): Promise<StoredMsg>;
+  close(): Promise<void>;
+}
+
+/** A connection of the test's own, to look at what the code under test stored. */
+export async function inspect(url: string): Promise<Inspector> {
+  const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+  const jsm = await jetstreamManager(nc, { timeout: 2000 });
+  return {
+    jsm,
+    count: async (stream, subject) =>
+      (await jsm.streams.info(stream, { subjects_filter: subject })).state.subjects?.[subject] ?? 0,
+    last: async (stream, subject) => {
+      const msg = await jsm.streams.getMessage(stream, { last_by_subj: subject });
+      if (!msg) throw new Error(`nothing stored on ${subject}`);
+      return msg;
+    },
+    close: () => nc.close(),
+  };
+}

@@ -1,0 +1,149 @@
+import { type ConsumerHandle, type Delivery, durableName } from '@gitops/bus';
+import { subjectFilter } from '@gitops/contracts';
+import { AppError } from '@gitops/errors';
+import { injectTraceContext, recordCarrier } from '@gitops/telemetry';
+import { type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { checkCatalog } from './catalog.js';
+import { enqueueEvent, jobOptions } from './enqueue.js';
+import { createProcessor } from './processor.js';
+import { redisConnection } from './redis.js';
+import type { StageJobData, StageRunnerOptions } from './stage-options.js';
+import { waitForIdle } from './wait.js';
+
+export interface StageRunner {
+  /** Starts the worker, then one durable consumer per consumed event; on failure, closes what it opened. */
+  start(): Promise<void>;
+  /**
+   * Stops the consumers, lets running jobs finish for up to `timeoutMs` (default 10 s), then closes.
+   * A job still running then stays in Redis and another worker takes it over once its lock expires.
+   */
+  stop(timeoutMs?: number): Promise<void>;
+  /** For /readyz: throws GITOPS_QUEUE_UNAVAILABLE unless Redis answers. */
+  ping(): Promise<void>;
+}
+
+class BullStageRunner implements StageRunner {
+  readonly #shutdown = new AbortController();
+  readonly #running = new Set<Promise<number>>();
+  readonly #connections: Redis[] = [];
+  #consumers: ConsumerHandle[] = [];
+  #queue: Queue<StageJobData> | undefined;
+  #worker: Worker<StageJobData, number> | undefined;
+  #stopped: Promise<void> | undefined;
+
+  constructor(private readonly options: StageRunnerOptions) {}
+
+  async start(): Promise<void> {
+    if (this.#queue) throw new Error(`stage runner ${this.options.service} already started`);
+    try {
+      await this.#start();
+    } catch (err) {
+      await this.stop(0);
+      throw err;
+    }
+  }
+
+  async #start(): Promise<void> {
+    const { service, logger } = this.options;
+    this.#queue = new Queue<StageJobData>(service, {
+      connection: this.#connect('producer'),
+      defaultJobOptions: jobOptions(this.options),
+    });
+    this.#queue.on('error', (err) => logger.error({ err }, 'queue connection error'));
+    this.#worker = this.#startWorker();
+    for (const name of this.options.consumes) {
+      const consumer = await this.options.bus.consume(
+        {
+          ...this.options.consumer,
+          durable: durableName(service, name),
+          filterSubject: subjectFilter(name),
+          expected: name,
+        },
+        (delivery) => this.#enqueue(delivery),
+      );
+      this.#consumers.push(consumer);
+    }
+    logger.info({ queue: service, consumes: this.options.consumes }, 'stage runner started');
+  }
+
+  stop(timeoutMs = 10_000): Promise<void> {
+    this.#stopped ??= this.#stop(timeoutMs);
+    return this.#stopped;
+  }
+
+  async #stop(timeoutMs: number): Promise<void> {
+    await Promise.all(this.#consumers.map((consumer) => consumer.stop()));
+    this.#consumers = [];
+    if (this.#worker) {
+      await this.#worker.pause(true);
+      const idle = await waitForIdle(this.#running, timeoutMs);
+      if (!idle) {
+        const running = this.#running.size;
+        this.options.logger.warn({ running }, 'jobs still running; leaving them to stalled-job recovery');
+      }
+      // Force-closed, BullMQ records nothing more for the jobs left running, so they stay active in
+      // Redis until their lock expires; aborting their signal only stops the wasted work.
+      await this.#worker.close(!idle);
+      this.#shutdown.abort();
+    }
+    await this.#queue?.close();
+    for (const connection of this.#connections.splice(0)) connection.disconnect();
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.#connections[0]?.ping();
+    } catch (err) {
+      throw new AppError('GITOPS_QUEUE_UNAVAILABLE', `Redis did not answer: ${(err as Error).message}`, {
+        retryable: true,
+        statusCode: 503,
+        cause: err,
+      });
+    }
+  }
+
+  #connect(role: 'producer' | 'worker'): Redis {
+    const connection = this.options.connection?.(role) ?? redisConnection(this.options.redisUrl, role);
+    this.#connections.push(connection);
+    return connection;
+  }
+
+  #startWorker(): Worker<StageJobData, number> {
+    const {
+      service,
+      logger,
+      concurrency = 1,
+      lockDurationMs = 30_000,
+      stalledIntervalMs = 30_000,
+    } = this.options;
+    const processJob = createProcessor({ ...this.options, queue: service, shutdown: this.#shutdown.signal });
+    // Three parameters: BullMQ hands the signal only to processors that declare it.
+    const tracked = (job: Job<StageJobData, number>, token?: string, signal?: AbortSignal) => {
+      const running = processJob(job, token, signal);
+      this.#running.add(running);
+      return running.finally(() => this.#running.delete(running));
+    };
+    const worker = new Worker<StageJobData, number>(service, tracked, {
+      connection: this.#connect('worker'),
+      concurrency,
+      lockDuration: lockDurationMs,
+      stalledInterval: stalledIntervalMs,
+    });
+    worker.on('error', (err) => logger.error({ err }, 'worker error'));
+    worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled; back in the queue'));
+    return worker;
+  }
+
+  async #enqueue({ event, traceContext }: Delivery): Promise<void> {
+    const carrier = recordCarrier();
+    injectTraceContext(carrier, traceContext);
+    await enqueueEvent(this.#queue!, event.event, carrier.record);
+  }
+}
+
+/** A stage that turns consumed events into BullMQ jobs and publishes what their handlers answer. */
+export function createStageRunner(options: StageRunnerOptions): StageRunner {
+  checkCatalog(options.service, options.consumes, options.handlers);
+  return new BullStageRunner(options);
+}

@@ -1,0 +1,52 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+
+export interface StoredMessage {
+  subject: string;
+  seq: number;
+  headers: Record<string, string>;
+  json: Record<string, unknown>;
+}
+
+async function readOnce(natsUrl: string, filter: string, stream: string): Promise<StoredMessage[]> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: filter, deliver_policy: DeliverPolicy.All });
+    const out: StoredMessage[] = [];
+    for (;;) {
+      const batch = await consumer.fetch({ max_messages: 256, expires: 1000 });
+      let got = 0;
+      for await (const m of batch) {
+        got++;
+        const headers: Record<string, string> = {};
+        for (const [key, values] of m.headers ?? []) headers[key] = values.join(',');
+        out.push({ subject: m.subject, seq: m.seq, headers, json: JSON.parse(Buffer.from(m.data).toString('utf8')) });
+      }
+      if (got === 0) return out;
+    }
+  } catch (err) {
+    if (/stream not found/i.test((err as Error).message)) return [];
+    throw err;
+  } finally {
+    await nc.close();
+  }
+}
+
+/**
+ * Every message stored in `stream` under `filter`, read back over a real connection. With
+ * `atLeast`, polls until that many are stored (or `timeoutMs` passes) — for asserting on events
+ * that another process publishes.
+ */
+export async function readStream(
+  natsUrl: string,
+  filter = 'gitops.v1.>',
+  options: { stream?: string; atLeast?: number; timeoutMs?: number } = {},
+): Promise<StoredMessage[]> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const messages = await readOnce(natsUrl, filter, options.stream ?? 'GITOPS');
+    if (messages.length >= (options.atLeast ?? 0) || Date.now() > deadline) return messages;
+    await sleep(100);
+  }
+}

@@ -1,0 +1,53 @@
+import { type GitopsEvent, createEvent, pipelineIdFor } from '@gitops/contracts';
+import type { WebhookTarget } from './app-directory.js';
+import { webhookErrors } from './errors.js';
+import type { Delivery, ProviderAdapter, Push, WebhookRequest } from './providers/types.js';
+
+export const SERVICE = 'webhook-receiver';
+
+/** What a delivery leads to: nothing (with the reason), or one pipeline per application it feeds. */
+export type Plan =
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'start'; events: GitopsEvent<'source.received'>[] };
+
+/** The applications this request authenticates for; throws the 401 the caller answers otherwise. */
+export function authenticate(adapter: ProviderAdapter, request: WebhookRequest, candidates: WebhookTarget[]): WebhookTarget[] {
+  const withSecret = candidates.filter((t) => t.secret !== undefined);
+  if (withSecret.length === 0) throw webhookErrors.noSecret(candidates.map((t) => t.app.name));
+  const verified = withSecret.filter((t) => adapter.verify(request, t.secret!));
+  if (verified.length === 0) throw webhookErrors.badSignature();
+  return verified;
+}
+
+export function sourceReceived(provider: ProviderAdapter['name'], app: string, push: Push): GitopsEvent<'source.received'> {
+  return createEvent({
+    name: 'source.received',
+    service: SERVICE,
+    data: {
+      pipelineId: pipelineIdFor(app, provider, push.deliveryId),
+      app,
+      commit: push.after,
+      provider,
+      deliveryId: push.deliveryId,
+      repoURL: push.repoURLs[0]!,
+      ref: push.ref,
+      branch: push.branch,
+      before: push.before,
+      after: push.after,
+      pusher: push.pusher,
+      headCommit: push.headCommit,
+    },
+  });
+}
+
+/** Pure: which pipelines an authenticated delivery starts. */
+export function planDelivery(provider: ProviderAdapter['name'], delivery: Delivery, targets: WebhookTarget[]): Plan {
+  if (delivery.kind === 'ignored') return { kind: 'ignored', reason: delivery.reason };
+  const { push } = delivery;
+  const accepting = targets.filter((t) => t.acceptsBranch(push.branch));
+  if (accepting.length === 0) {
+    const patterns = [...new Set(targets.flatMap((t) => t.app.source.branches))].join(', ');
+    return { kind: 'ignored', reason: `branch ${push.branch} matches none of ${patterns}` };
+  }
+  return { kind: 'start', events: accepting.map((t) => sourceReceived(provider, t.app.name, push)) };
+}
