@@ -1,6 +1,12 @@
 import type { GitopsEvent } from '@gitops/contracts';
 import type { Logger, Metrics } from '@gitops/telemetry';
-import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import {
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
 import type { ConsumeOptions, ConsumerHandle, DeliveryHandler } from './consume-options.js';
 import { ConsumerLoop } from './consumer.js';
@@ -46,6 +52,15 @@ async function logStatus(nc: NatsConnection, logger: Logger): Promise<void> {
   }
 }
 
+// JetStream's own refusals (a config it cannot apply) say what is wrong; anything else means NATS is away.
+async function unavailableUnless<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw err instanceof JetStreamApiError ? err : busUnavailable(what, err);
+  }
+}
+
 class NatsBus implements Bus {
   readonly #consumers = new Set<ConsumerLoop>();
   readonly #statusLog: Promise<void>;
@@ -61,7 +76,9 @@ class NatsBus implements Bus {
 
   async provision(): Promise<void> {
     for (const spec of this.options.topology ?? streamTopology()) {
-      await ensureStream(this.jsm, spec, this.options.logger);
+      await unavailableUnless(`stream ${spec.name} was not provisioned`, () =>
+        ensureStream(this.jsm, spec, this.options.logger),
+      );
     }
   }
 
@@ -73,7 +90,7 @@ class NatsBus implements Bus {
   async consume(options: ConsumeOptions, handler: DeliveryHandler): Promise<ConsumerHandle> {
     const { nc, js, jsm } = this;
     const loop = new ConsumerLoop({ nc, js, jsm, ...this.#logging(options.durable) }, options, handler);
-    await loop.start();
+    await unavailableUnless(`consumer ${options.durable} was not created`, () => loop.start());
     this.#consumers.add(loop);
     return {
       stop: async () => {
@@ -110,12 +127,14 @@ class NatsBus implements Bus {
  */
 export async function connectBus(options: BusOptions): Promise<Bus> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const nc = await connect({
-    servers: options.servers,
-    name: options.name,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: options.reconnectTimeWaitMs ?? 1000,
-  });
+  const nc = await unavailableUnless(`cannot connect to NATS at ${options.servers.join(',')}`, () =>
+    connect({
+      servers: options.servers,
+      name: options.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: options.reconnectTimeWaitMs ?? 1000,
+    }),
+  );
   const js = jetstream(nc, { timeout: timeoutMs });
   const jsm = await jetstreamManager(nc, { timeout: timeoutMs, checkAPI: false });
   return new NatsBus(nc, js, jsm, { ...options, timeoutMs });

@@ -20,3 +20,6 @@ export const pipelineFields = {
 /** Schemas are open for reading: v1 only grows by optional fields, and readers ignore what they do not know. */
 export const eventData = <P extends Record<string, TSchema>>(props: P) =>
   Type.Object({ ...pipelineFields, ...props }, { additionalProperties: true });
+
+/** Why a stage failed: a message a person can act on, and the step it failed in where there are steps. */
+export const StageError = Type.Object({ message: Type.String(), step: Type.Optional(Type.String()) });

@@ -1,5 +1,5 @@
 import { type AnyEvent, CloudEventEnvelope, eventNameOfType } from './envelope.js';
-import { type EventName, eventCatalog } from './events.js';
+import { type EventName, eventCatalog } from './events/index.js';
 import { ContractViolation, assertValid } from './validate.js';
 
 function parseJson(input: Uint8Array | string): unknown {

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { type EventName, eventCatalog, isEventName } from './events.js';
+import { type EventName, eventCatalog, isEventName } from './events/index.js';
 import { assertValid } from './validate.js';
 
 export const CloudEventEnvelope = Type.Object(

@@ -1,5 +1,5 @@
 import { CloudEventEnvelope } from './envelope.js';
-import { eventCatalog, eventNames } from './events.js';
+import { eventCatalog, eventNames } from './events/index.js';
 
 /** The JSON Schema documents users get in `schemas/`, one per event plus the envelope. */
 export function jsonSchemas(): Record<string, object> {

@@ -1,4 +1,4 @@
-import { type EventName, isEventName } from './events.js';
+import { type EventName, isEventName } from './events/index.js';
 
 export const STREAM_NAME = 'GITOPS';
 export const SUBJECT_PREFIX = 'gitops.v1';

@@ -92,8 +92,10 @@ class BullStageRunner implements StageRunner {
   }
 
   async ping(): Promise<void> {
+    const producer = this.#connections[0];
     try {
-      await this.#connections[0]?.ping();
+      if (!producer) throw new Error('the runner is not started');
+      await producer.ping();
     } catch (err) {
       throw new AppError('GITOPS_QUEUE_UNAVAILABLE', `Redis did not answer: ${(err as Error).message}`, {
         retryable: true,

@@ -1,0 +1,34 @@
+import { BuildFailed, BuildStarted, BuildSucceeded } from './build.js';
+import { ConfigFailed, ConfigUpdated } from './config.js';
+import { DeployFailed, DeployStarted, DeploySucceeded } from './deploy.js';
+import { DriftData } from './drift.js';
+import { ImageFailed, ImagePushed } from './image.js';
+import { SourceReceived } from './source.js';
+
+export * from './build.js';
+export * from './config.js';
+export * from './deploy.js';
+export * from './drift.js';
+export * from './image.js';
+export * from './source.js';
+
+/** Every event of the platform, keyed by `<stage>.<event>` as it appears in the subject. */
+export const eventCatalog = {
+  'source.received': SourceReceived,
+  'build.started': BuildStarted,
+  'build.succeeded': BuildSucceeded,
+  'build.failed': BuildFailed,
+  'image.pushed': ImagePushed,
+  'image.failed': ImageFailed,
+  'config.updated': ConfigUpdated,
+  'config.failed': ConfigFailed,
+  'deploy.started': DeployStarted,
+  'deploy.succeeded': DeploySucceeded,
+  'deploy.failed': DeployFailed,
+  'drift.detected': DriftData,
+  'drift.resolved': DriftData,
+} as const;
+
+export type EventName = keyof typeof eventCatalog;
+export const eventNames = Object.keys(eventCatalog) as EventName[];
+export const isEventName = (name: string): name is EventName => Object.hasOwn(eventCatalog, name);
