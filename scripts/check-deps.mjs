@@ -2,7 +2,7 @@
 // packages of a lower layer, and nothing depends on a service.
 import { readFileSync, readdirSync } from 'node:fs';
 
-const LAYERS = { contracts: 0, errors: 1, testing: 1, config: 2, telemetry: 2, bus: 3, queue: 4, cli: 5 };
+const LAYERS = { contracts: 0, errors: 1, testing: 1, config: 2, telemetry: 2, oci: 3, bus: 3, queue: 4, cli: 5 };
 const SERVICE_LAYER = 6;
 const problems = [];
 const nodes = new Map();

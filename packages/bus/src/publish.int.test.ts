@@ -1,6 +1,6 @@
 import { STREAM_NAME, subjectFor } from '@gitops/contracts';
 import { startSpan } from '@gitops/telemetry';
-import { type NatsServer, startNatsServer } from '@gitops/testing';
+import { type NatsServer, freePort, startNatsServer } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Bus, connectBus } from './bus.js';
 import { sourceReceived, testLogger, uniqueApp } from './test/events.js';
@@ -73,5 +73,12 @@ describe('bus.publish', () => {
     const later = sourceReceived(app);
     expect(await publishAgain(later)).toMatchObject({ duplicate: false });
     await expect(bus.ping()).resolves.toBeUndefined();
+  });
+
+  it('refuses to connect with GITOPS_BUS_UNAVAILABLE when no NATS server listens', async () => {
+    const servers = [`nats://127.0.0.1:${await freePort()}`];
+    await expect(connectBus({ servers, name: 'test', logger: testLogger() })).rejects.toMatchObject({
+      code: 'GITOPS_BUS_UNAVAILABLE',
+    });
   });
 });

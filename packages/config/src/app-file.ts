@@ -24,7 +24,11 @@ function toApplication(doc: ApplicationDocument): Application {
       branches: spec.source.branches ?? ['main'],
     },
     webhook: { ...(spec.webhook ?? {}) },
-    build: { context: spec.build?.context ?? '.', dockerfile: spec.build?.dockerfile ?? 'Dockerfile' },
+    build: {
+      context: spec.build?.context ?? '.',
+      dockerfile: spec.build?.dockerfile ?? 'Dockerfile',
+      driver: spec.build?.driver ?? 'auto',
+    },
     image: { repository: spec.image.repository },
     config: {
       repoURL: spec.config.repoURL,

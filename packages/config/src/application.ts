@@ -20,7 +20,14 @@ export const ApplicationSchema = Type.Object(
           Type.Object({ secretEnv: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }) }, closed),
         ),
         build: Type.Optional(
-          Type.Object({ context: Type.Optional(NonEmpty), dockerfile: Type.Optional(NonEmpty) }, closed),
+          Type.Object(
+            {
+              context: Type.Optional(NonEmpty),
+              dockerfile: Type.Optional(NonEmpty),
+              driver: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('buildah')])),
+            },
+            closed,
+          ),
         ),
         image: Type.Object(
           { repository: Type.String({ pattern: '^[a-z0-9.:-]+(/[a-z0-9._-]+)+$' }) },
@@ -51,7 +58,8 @@ export interface Application {
   name: string;
   source: { repoURL: string; repoKey: string; branches: string[] };
   webhook: { secretEnv?: string };
-  build: { context: string; dockerfile: string };
+  /** `auto`: the native driver when the Dockerfile has no RUN, else buildah. */
+  build: { context: string; dockerfile: string; driver: 'auto' | 'native' | 'buildah' };
   image: { repository: string };
   config: { repoURL: string; branch: string; path: string };
   destination: { namespace: string };

@@ -34,7 +34,9 @@ describe('a stage runner', () => {
         },
       },
     });
+    await expect(runner.ping()).rejects.toMatchObject({ code: 'GITOPS_QUEUE_UNAVAILABLE' });
     await runner.start();
+    await expect(runner.ping()).resolves.toBeUndefined();
     const source = sourceReceived(app);
     await h.bus.publish(source);
     await h.waitForState(jobIdFor(source), 'completed');
