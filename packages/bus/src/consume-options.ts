@@ -41,6 +41,7 @@ export interface ConsumerHandle {
 }
 
 export const defaultBackoff = (deliveryCount: number) => Math.min(1000 * 2 ** (deliveryCount - 1), 60_000);
+
 export type ConsumeSettings = Required<Omit<ConsumeOptions, 'expected'>> & Pick<ConsumeOptions, 'expected'>;
 
 export const withDefaults = (options: ConsumeOptions): ConsumeSettings => ({

@@ -3,15 +3,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { STREAM_NAME, subjectFilter, subjectFor } from '@gitops/contracts';
 import { AppError } from '@gitops/errors';
 import { createMetrics } from '@gitops/telemetry';
-import { type NatsServer, startNatsServer } from '@gitops/testing';
+import {
+  type Inspector,
+  type NatsServer,
+  inspect,
+  sourceReceived,
+  startNatsServer,
+  testLogger,
+  uniqueApp,
+} from '@gitops/testing';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Bus, type BusOptions, connectBus } from './bus.js';
 import type { ConsumeOptions, Delivery } from './consume-options.js';
 import { DeadLetterHeaders, deadLetterSubject } from './names.js';
-import { sourceReceived, testLogger, uniqueApp } from './test/events.js';
-import { type Inspector, inspect } from './test/inspect.js';
 import { DEAD_LETTER_STREAM } from './topology.js';
 
 describe('bus.consume', () => {
@@ -47,7 +53,7 @@ describe('bus.consume', () => {
       expect(info.num_pending + info.num_ack_pending).toBe(0);
     });
   const deadLetter = (durable: string) =>
-    vi.waitFor(() => look.last(DEAD_LETTER_STREAM, deadLetterSubject(durable)), { timeout: 5000 });
+    vi.waitFor(() => look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM), { timeout: 5000 });
 
   beforeAll(async () => {
     nats = await startNatsServer();
@@ -90,7 +96,7 @@ describe('bus.consume', () => {
     await bus.publish(sourceReceived(app));
     await vi.waitFor(() => expect(deliveries).toEqual([1, 2, 3]));
     await settled(options.durable);
-    expect(await look.count(DEAD_LETTER_STREAM, deadLetterSubject(options.durable))).toBe(0);
+    expect(await look.count(deadLetterSubject(options.durable), DEAD_LETTER_STREAM)).toBe(0);
   });
 
   it('dead-letters a payload that is not an event, with its data, subject and reason', async () => {
@@ -174,7 +180,9 @@ describe('bus.consume', () => {
     await nats.restart();
     const after = sourceReceived(app);
     await vi.waitFor(() => bus.publish(after, { timeoutMs: 500 }), { timeout: 10_000, interval: 100 });
-    await vi.waitFor(() => expect(seen).toEqual([before.id, after.id]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(seen).toContain(after.id), { timeout: 10_000 });
+    // Delivery is at least once: nats-server 2.9 may forget an ack it got just before the restart.
+    expect(new Set(seen)).toEqual(new Set([before.id, after.id]));
   });
 
   it('lets a running handler finish and acks it before close() resolves', async () => {
@@ -195,5 +203,13 @@ describe('bus.consume', () => {
     await bus.close();
     expect(finished).toBe(true);
     await settled(options.durable);
+  });
+
+  it('stops promptly even when stopped right after it started', async () => {
+    const bus = await open();
+    for (let i = 0; i < 20; i++) {
+      const consumer = await bus.consume(scenario().options, async () => undefined);
+      await expect(Promise.race([consumer.stop(), sleep(2000).then(() => 'hung')])).resolves.toBeUndefined();
+    }
   });
 });

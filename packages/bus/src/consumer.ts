@@ -46,9 +46,14 @@ export class ConsumerLoop implements ConsumerHandle {
 
   async stop(): Promise<void> {
     this.#stopping.abort();
-    await this.#messages?.close();
+    this.#close();
     await this.#running;
     await Promise.allSettled([...this.#inFlight]);
+  }
+
+  // Not awaited: close() settles only once the loop iterates up to it, which ends #running.
+  #close(): void {
+    this.#messages?.close().catch(() => undefined);
   }
 
   #ensure(): Promise<void> {
@@ -76,7 +81,7 @@ export class ConsumerLoop implements ConsumerHandle {
     const consumer = await this.deps.js.consumers.get(STREAM_NAME, durable);
     // Pulls are sent as the iterator advances, so at most about maxInFlight messages wait here.
     this.#messages = await consumer.consume({ max_messages: maxInFlight, abort_on_missing_resource: true });
-    if (this.#stopping.signal.aborted) await this.#messages.close();
+    if (this.#stopping.signal.aborted) this.#close();
     for await (const msg of this.#messages) {
       while (this.#inFlight.size >= maxInFlight) await Promise.race(this.#inFlight);
       if (this.#stopping.signal.aborted) {

@@ -1,10 +1,8 @@
 import { STREAM_NAME } from '@gitops/contracts';
-import { type NatsServer, startNatsServer } from '@gitops/testing';
+import { type Inspector, type NatsServer, inspect, startNatsServer, testLogger } from '@gitops/testing';
 import { nanos } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Bus, connectBus } from './bus.js';
-import { testLogger } from './test/events.js';
-import { type Inspector, inspect } from './test/inspect.js';
 import { DEAD_LETTER_STREAM, type TopologyOptions, streamTopology } from './topology.js';
 
 const HOUR = 60 * 60 * 1000;

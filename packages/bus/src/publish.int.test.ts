@@ -1,11 +1,18 @@
 import { STREAM_NAME, subjectFor } from '@gitops/contracts';
 import { startSpan } from '@gitops/telemetry';
-import { type NatsServer, freePort, startNatsServer } from '@gitops/testing';
+import {
+  type Inspector,
+  type NatsServer,
+  freePort,
+  inspect,
+  registerTracing,
+  sourceReceived,
+  startNatsServer,
+  testLogger,
+  uniqueApp,
+} from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Bus, connectBus } from './bus.js';
-import { sourceReceived, testLogger, uniqueApp } from './test/events.js';
-import { type Inspector, inspect } from './test/inspect.js';
-import { registerTracing } from './test/tracing.js';
 
 describe('bus.publish', () => {
   let nats: NatsServer;
@@ -42,7 +49,7 @@ describe('bus.publish', () => {
       return bus.publish(event);
     });
     expect(result).toEqual({ duplicate: false, seq: expect.any(Number) });
-    const stored = await look.last(STREAM_NAME, subjectFor(event.data.app, 'source.received'));
+    const stored = await look.last(subjectFor(event.data.app, 'source.received'), STREAM_NAME);
     expect(stored.seq).toBe(result.seq);
     expect(stored.header.get('Nats-Msg-Id')).toBe(event.id);
     expect(stored.header.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
@@ -55,7 +62,7 @@ describe('bus.publish', () => {
     expect(await bus.publish(event)).toEqual({ duplicate: true, seq: first.seq });
     await nats.restart();
     expect(await publishAgain(event)).toEqual({ duplicate: true, seq: first.seq });
-    expect(await look.count(STREAM_NAME, subjectFor(event.data.app, 'source.received'))).toBe(1);
+    expect(await look.count(subjectFor(event.data.app, 'source.received'), STREAM_NAME)).toBe(1);
   });
 
   it('rejects with GITOPS_BUS_UNAVAILABLE within its timeout while NATS is down, then works again', async () => {

@@ -66,7 +66,9 @@ async function runJob(
   const { app, pipelineId } = decoded.event.data;
   const attempt = job.attemptsMade + 1;
   const logger = pipelineLogger(deps.logger, { app, pipelineId }).child({ jobId: job.id, attempt });
-  const handler = deps.handlers[decoded.name] as StageHandler<typeof decoded.name>;
+  const handler = deps.handlers[decoded.name] as StageHandler<typeof decoded.name> | undefined;
+  // A job left in the queue by a deployment that consumed other events: no retry can run it.
+  if (!handler) throw new UnrecoverableError(`${deps.queue} has no handler for ${decoded.name}`);
   const started = performance.now();
   const observe = (outcome: string) =>
     deps.metrics?.jobDuration.observe({ queue: deps.queue, outcome }, (performance.now() - started) / 1000);

@@ -3,11 +3,10 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type GitopsEvent, subjectFor } from '@gitops/contracts';
-import { type RedisServer, startRedisServer } from '@gitops/testing';
+import { type RedisServer, buildStarted, sourceReceived, startRedisServer, uniqueApp } from '@gitops/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { jobIdFor } from './job-id.js';
 import type { JobContext } from './stage-options.js';
-import { buildStarted, sourceReceived, uniqueApp } from './test/events.js';
 import { type Harness, startHarness } from './test/harness.js';
 
 const root = resolve(import.meta.dirname, '../../..');

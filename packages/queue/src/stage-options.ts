@@ -55,7 +55,7 @@ export interface StageRunnerOptions {
   keepCompletedMs?: number;
   /** Failed jobs are kept this long for inspection (default 7 days). */
   keepFailedMs?: number;
-  /** Settings of the consumers that turn events into jobs. */
+  /** Settings of the consumers that turn events into jobs (default maxDeliver 20: ~15 min of backoff). */
   consumer?: Pick<ConsumeOptions, 'maxDeliver' | 'ackWaitMs' | 'maxInFlight' | 'backoffMs'>;
   logger: Logger;
   metrics?: Metrics;

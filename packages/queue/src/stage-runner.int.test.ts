@@ -1,10 +1,16 @@
 import { subjectFor } from '@gitops/contracts';
 import { AppError, describeError } from '@gitops/errors';
-import { type RedisServer, startRedisServer } from '@gitops/testing';
+import {
+  type RedisServer,
+  buildFailed,
+  buildStarted,
+  sourceReceived,
+  startRedisServer,
+  uniqueApp,
+} from '@gitops/testing';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { jobIdFor } from './job-id.js';
-import { buildFailed, buildStarted, sourceReceived, uniqueApp } from './test/events.js';
 import { type Harness, startHarness } from './test/harness.js';
 
 describe('a stage runner', () => {
@@ -34,14 +40,19 @@ describe('a stage runner', () => {
         },
       },
     });
-    await expect(runner.ping()).rejects.toMatchObject({ code: 'GITOPS_QUEUE_UNAVAILABLE' });
     await runner.start();
-    await expect(runner.ping()).resolves.toBeUndefined();
     const source = sourceReceived(app);
     await h.bus.publish(source);
     await h.waitForState(jobIdFor(source), 'completed');
     expect(attempts).toEqual([1, 2, 3]);
     expect(await h.look.count(subjectFor(app, 'build.started'))).toBe(1);
+  });
+
+  it('answers ping once started and Redis answers', async () => {
+    const runner = h.runner({ handlers: { 'source.received': async () => [] } });
+    await expect(runner.ping()).rejects.toMatchObject({ code: 'GITOPS_QUEUE_UNAVAILABLE' });
+    await runner.start();
+    await expect(runner.ping()).resolves.toBeUndefined();
   });
 
   it('runs one job and publishes one result for an event delivered twice', async () => {

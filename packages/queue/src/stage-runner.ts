@@ -55,6 +55,8 @@ class BullStageRunner implements StageRunner {
     for (const name of this.options.consumes) {
       const consumer = await this.options.bus.consume(
         {
+          // Enqueueing fails only while Redis is away: keep retrying for ~15 min before dead-lettering.
+          maxDeliver: 20,
           ...this.options.consumer,
           durable: durableName(service, name),
           filterSubject: subjectFilter(name),

@@ -1,12 +1,17 @@
 import { subjectFor } from '@gitops/contracts';
 import { startSpan } from '@gitops/telemetry';
-import { type RedisServer, startRedisServer } from '@gitops/testing';
+import {
+  type RedisServer,
+  buildStarted,
+  registerTracing,
+  sourceReceived,
+  startRedisServer,
+  uniqueApp,
+} from '@gitops/testing';
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobIdFor } from './job-id.js';
-import { buildStarted, sourceReceived, uniqueApp } from './test/events.js';
 import { type Harness, startHarness } from './test/harness.js';
-import { registerTracing } from './test/tracing.js';
 
 describe('a stage runner with tracing on', () => {
   const tracing = registerTracing();

@@ -6,3 +6,6 @@ export * from './registry.js';
 export * from './servers.js';
 export * from './stream-reader.js';
 export * from './service-process.js';
+export * from './events.js';
+export * from './inspect.js';
+export * from './tracing.js';

@@ -15,7 +15,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-const accepts = (port: number) =>
+/** Whether something accepts a TCP connection on 127.0.0.1:`port` right now. */
+export const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' });
     socket.once('connect', () => {

@@ -1,16 +1,6 @@
-import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { accepts as canConnect } from './ports.js';
 import { startNatsServer } from './servers.js';
-
-const canConnect = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 
 describe('startNatsServer', async () => {
   const nats = await startNatsServer();

@@ -20,16 +20,30 @@ export interface ServiceProcess {
  * Starts `node services/<name>/dist/main.js` as its own process, configured only by environment
  * variables as in production, and waits until its /readyz answers 200. Needs `pnpm build` first.
  */
-export async function startService(name: string, env: Record<string, string>, timeoutMs = 20_000): Promise<ServiceProcess> {
+export async function startService(
+  name: string,
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [resolve(repoRoot, 'services', name, 'dist/main.js')], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'info',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
+  const collect = (chunk: Buffer) => {
+    output += chunk;
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   const stop = (graceMs = 10_000) =>
     new Promise<number | null>((done) => {
@@ -44,7 +58,10 @@ export async function startService(name: string, env: Record<string, string>, ti
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { url, port, child, output: () => output, stop };
     await sleep(100);
   }

@@ -12,7 +12,10 @@ export interface StoredMessage {
 async function readOnce(natsUrl: string, filter: string, stream: string): Promise<StoredMessage[]> {
   const nc = await connect({ servers: natsUrl });
   try {
-    const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: filter, deliver_policy: DeliverPolicy.All });
+    const consumer = await jetstream(nc).consumers.get(stream, {
+      filter_subjects: filter,
+      deliver_policy: DeliverPolicy.All,
+    });
     const out: StoredMessage[] = [];
     for (;;) {
       const batch = await consumer.fetch({ max_messages: 256, expires: 1000 });
@@ -21,7 +24,12 @@ async function readOnce(natsUrl: string, filter: string, stream: string): Promis
         got++;
         const headers: Record<string, string> = {};
         for (const [key, values] of m.headers ?? []) headers[key] = values.join(',');
-        out.push({ subject: m.subject, seq: m.seq, headers, json: JSON.parse(Buffer.from(m.data).toString('utf8')) });
+        out.push({
+          subject: m.subject,
+          seq: m.seq,
+          headers,
+          json: JSON.parse(Buffer.from(m.data).toString('utf8')),
+        });
       }
       if (got === 0) return out;
     }

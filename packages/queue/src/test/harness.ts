@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, type TopologyOptions, connectBus, streamTopology } from '@gitops/bus';
 import { createMetrics } from '@gitops/telemetry';
-import { type NatsServer, startNatsServer } from '@gitops/testing';
+import { type Inspector, type NatsServer, inspect, startNatsServer, testLogger } from '@gitops/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { expect, vi } from 'vitest';
 import type { StageJobData, StageRunnerOptions } from '../stage-options.js';
 import { type StageRunner, createStageRunner } from '../stage-runner.js';
-import { testLogger } from './events.js';
 import { FAST } from './fast.js';
-import { type Inspector, inspect } from './inspect.js';
 
 export interface Harness {
   nats: NatsServer;

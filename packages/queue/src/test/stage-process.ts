@@ -2,8 +2,8 @@
 // Run with `node --import tsx` and TSX_TSCONFIG_PATH pointing at tsconfig.check.json (@gitops/* paths).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectBus } from '@gitops/bus';
+import { testLogger } from '@gitops/testing';
 import { createStageRunner } from '../stage-runner.js';
-import { testLogger } from './events.js';
 import { FAST } from './fast.js';
 
 const env = (name: string) => process.env[name] ?? '';

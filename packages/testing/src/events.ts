@@ -7,9 +7,11 @@ const sha = 'a'.repeat(40);
 /** A fresh application name per test, so subjects never collide on a shared stream. */
 export const uniqueApp = () => `app-${randomUUID().slice(0, 8)}`;
 
-/** A valid source.received event of `app` with a unique pipeline id. */
-export const sourceReceived = (app: string) =>
-  createEvent({
+export type SourceReceived = GitopsEvent<'source.received'>;
+
+/** A valid source.received event of `app` with a unique pipeline id; `overrides` replace data fields. */
+export function sourceReceived(app: string, overrides: Partial<SourceReceived['data']> = {}): SourceReceived {
+  return createEvent({
     name: 'source.received',
     service: 'webhook-receiver',
     data: {
@@ -25,8 +27,10 @@ export const sourceReceived = (app: string) =>
       after: sha,
       pusher: { name: 'Ada', email: 'ada@example.com' },
       headCommit: { sha, message: 'feat: x', author: { name: 'Ada', email: 'ada@example.com' } },
+      ...overrides,
     },
   });
+}
 
 const pipeline = (source: GitopsEvent) => {
   const { pipelineId, app, commit } = source.data as { pipelineId: string; app: string; commit: string };

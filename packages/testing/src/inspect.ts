@@ -1,12 +1,13 @@
+import { STREAM_NAME } from '@gitops/contracts';
 import { type JetStreamManager, type StoredMsg, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
 export interface Inspector {
   jsm: JetStreamManager;
   /** Messages stored under `subject` (no wildcards) in `stream`. */
-  count(stream: string, subject: string): Promise<number>;
-  /** The last message stored under `subject`, data and headers as they are. */
-  last(stream: string, subject: string): Promise<StoredMsg>;
+  count(subject: string, stream?: string): Promise<number>;
+  /** The last message stored under `subject`, data and headers as they are; throws when there is none. */
+  last(subject: string, stream?: string): Promise<StoredMsg>;
   close(): Promise<void>;
 }
 
@@ -16,9 +17,9 @@ export async function inspect(url: string): Promise<Inspector> {
   const jsm = await jetstreamManager(nc, { timeout: 2000 });
   return {
     jsm,
-    count: async (stream, subject) =>
+    count: async (subject, stream = STREAM_NAME) =>
       (await jsm.streams.info(stream, { subjects_filter: subject })).state.subjects?.[subject] ?? 0,
-    last: async (stream, subject) => {
+    last: async (subject, stream = STREAM_NAME) => {
       const msg = await jsm.streams.getMessage(stream, { last_by_subj: subject });
       if (!msg) throw new Error(`nothing stored on ${subject}`);
       return msg;
