@@ -18,6 +18,12 @@ export interface ConsumeOptions {
   maxInFlight?: number;
   /** Delay before redelivering after a retryable failure (default 1 s doubling, at most 1 min). */
   backoffMs?: (deliveryCount: number) => number;
+  /**
+   * How far back a consumer that does not exist yet starts (default 1 h): a stage deployed or
+   * renamed later catches up on recent events without replaying the stream's whole 30 days.
+   * An existing durable keeps its position.
+   */
+  startLookbackMs?: number;
 }
 
 /** What a handler receives for one message. */
@@ -49,6 +55,7 @@ export const withDefaults = (options: ConsumeOptions): ConsumeSettings => ({
   ackWaitMs: 30_000,
   maxInFlight: 8,
   backoffMs: defaultBackoff,
+  startLookbackMs: 3_600_000,
   ...options,
 });
 
@@ -58,6 +65,7 @@ export const consumerSpec = (settings: ConsumeSettings): ConsumerSpec => ({
   ack_policy: AckPolicy.Explicit,
   ack_wait: nanos(settings.ackWaitMs),
   max_deliver: settings.maxDeliver,
-  // A consumer created after events were published still handles them: no event is skipped.
-  deliver_policy: DeliverPolicy.All,
+  // A consumer created after events were published still handles the recent ones.
+  deliver_policy: DeliverPolicy.StartTime,
+  opt_start_time: new Date(Date.now() - settings.startLookbackMs).toISOString(),
 });

@@ -85,6 +85,23 @@ describe('bus.consume', () => {
     ]);
   });
 
+  it('starts a new consumer within its lookback, not from the beginning of the stream', async () => {
+    const { app, options } = scenario();
+    const bus = await open();
+    const old = sourceReceived(app);
+    await bus.publish(old);
+    await sleep(1200);
+    const recent = sourceReceived(app);
+    await bus.publish(recent);
+    const seen: string[] = [];
+    await bus.consume(
+      { ...options, startLookbackMs: 600 },
+      async ({ event }) => void seen.push(event.event.id),
+    );
+    await settled(options.durable);
+    expect(seen).toEqual([recent.id]);
+  });
+
   it('retries a handler that throws a transient error, then acks it', async () => {
     const { app, options } = scenario();
     const bus = await open();

@@ -44,7 +44,13 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, logg
 /** The part of a durable pull consumer's config the platform decides. */
 export type ConsumerSpec = Pick<
   ConsumerConfig,
-  'durable_name' | 'filter_subject' | 'ack_policy' | 'ack_wait' | 'max_deliver' | 'deliver_policy'
+  | 'durable_name'
+  | 'filter_subject'
+  | 'ack_policy'
+  | 'ack_wait'
+  | 'max_deliver'
+  | 'deliver_policy'
+  | 'opt_start_time'
 >;
 
 /**
@@ -66,9 +72,10 @@ export async function ensureConsumer(
     logger.info({ consumer: spec.durable_name, filter: spec.filter_subject }, 'consumer created');
     return;
   }
-  const changed = changedFields(live, spec);
-  if (changed.length === 0) return;
+  // Where a consumer starts is fixed at creation; only these settings follow the code.
   const { ack_wait, max_deliver, filter_subject } = spec;
+  const changed = changedFields(live, { ack_wait, max_deliver, filter_subject });
+  if (changed.length === 0) return;
   await jsm.consumers.update(stream, spec.durable_name!, { ack_wait, max_deliver, filter_subject });
   logger.info({ consumer: spec.durable_name, changed }, 'consumer updated');
 }
