@@ -13,7 +13,11 @@ spec:
   destination: { namespace: ${name} }
 `;
 const apps = parseApplications(
-  [app('api', 'https://github.com/acme/shop.git', 'API_SECRET'), app('worker', 'git@github.com:acme/shop.git'), app('web', 'https://github.com/acme/web')].join('---\n'),
+  [
+    app('api', 'https://github.com/acme/shop.git', 'API_SECRET'),
+    app('worker', 'git@github.com:acme/shop.git'),
+    app('web', 'https://github.com/acme/web'),
+  ].join('---\n'),
 );
 
 describe('resolveTargets', () => {
@@ -39,12 +43,19 @@ describe('AppDirectory', () => {
   const directory = new AppDirectory(resolveTargets(apps, {}, 's').targets);
 
   it('finds every application of a repository, whichever URL form the payload uses', () => {
-    expect(directory.find(['https://GitHub.com/acme/shop']).map((t) => t.app.name)).toEqual(['api', 'worker']);
-    expect(directory.find(['not a url', 'git@github.com:acme/web.git']).map((t) => t.app.name)).toEqual(['web']);
+    expect(directory.find(['https://GitHub.com/acme/shop']).map((t) => t.app.name)).toEqual([
+      'api',
+      'worker',
+    ]);
+    expect(directory.find(['not a url', 'git@github.com:acme/web.git']).map((t) => t.app.name)).toEqual([
+      'web',
+    ]);
   });
 
   it('counts an application once when the payload names its repository several ways', () => {
-    expect(directory.find(['https://github.com/acme/web', 'https://github.com/acme/web.git'])).toHaveLength(1);
+    expect(directory.find(['https://github.com/acme/web', 'https://github.com/acme/web.git'])).toHaveLength(
+      1,
+    );
   });
 
   it('finds nothing for an unknown repository', () => {

@@ -28,10 +28,18 @@ export function resolveTargets(
   const targets = apps.map((app) => {
     const own = app.webhook.secretEnv ? env[app.webhook.secretEnv]?.trim() || undefined : undefined;
     if (app.webhook.secretEnv && !own) {
-      problems.push({ app: app.name, problem: `${app.webhook.secretEnv} is not set${fallbackSecret ? '; using WEBHOOK_SECRET' : ''}` });
+      problems.push({
+        app: app.name,
+        problem: `${app.webhook.secretEnv} is not set${fallbackSecret ? '; using WEBHOOK_SECRET' : ''}`,
+      });
     }
     const secret = own ?? fallbackSecret;
-    if (!secret) problems.push({ app: app.name, problem: 'no webhook secret: every delivery will be refused (set WEBHOOK_SECRET or spec.webhook.secretEnv)' });
+    if (!secret)
+      problems.push({
+        app: app.name,
+        problem:
+          'no webhook secret: every delivery will be refused (set WEBHOOK_SECRET or spec.webhook.secretEnv)',
+      });
     return { app, secret, acceptsBranch: branchMatcher(app.source.branches) };
   });
   return { targets, problems };

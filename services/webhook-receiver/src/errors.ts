@@ -3,9 +3,13 @@ import { AppError } from '@gitops/errors';
 /** The receiver's error codes (documented in docs/webhooks.md), each with the status it answers. */
 export const webhookErrors = {
   unknownRepository: (urls: string[]) =>
-    new AppError('GITOPS_WEBHOOK_UNKNOWN_REPOSITORY', `no application for repository ${urls[0] ?? '(none given)'}`, {
-      statusCode: 404,
-    }),
+    new AppError(
+      'GITOPS_WEBHOOK_UNKNOWN_REPOSITORY',
+      `no application for repository ${urls[0] ?? '(none given)'}`,
+      {
+        statusCode: 404,
+      },
+    ),
   noSecret: (apps: string[]) =>
     new AppError(
       'GITOPS_WEBHOOK_NO_SECRET',
@@ -13,5 +17,7 @@ export const webhookErrors = {
       { statusCode: 401 },
     ),
   badSignature: () =>
-    new AppError('GITOPS_WEBHOOK_BAD_SIGNATURE', 'signature or token is missing or does not match', { statusCode: 401 }),
+    new AppError('GITOPS_WEBHOOK_BAD_SIGNATURE', 'signature or token is missing or does not match', {
+      statusCode: 401,
+    }),
 };

@@ -43,7 +43,9 @@ describe('webhook receiver over HTTP, storing into a real JetStream', () => {
     await bus.provision();
     const { targets } = resolveTargets(apps, {}, SECRET);
     http = buildHttp({
-      directory: new AppDirectory(targets.map((t) => (t.app.name === 'locked' ? { ...t, secret: undefined } : t))),
+      directory: new AppDirectory(
+        targets.map((t) => (t.app.name === 'locked' ? { ...t, secret: undefined } : t)),
+      ),
       publish: (event) => bus.publish(event, { timeoutMs: 1500 }),
       logger,
       registry: metrics.registry,
@@ -88,7 +90,10 @@ describe('webhook receiver over HTTP, storing into a real JetStream', () => {
   it.each([
     ['another secret', githubHeaders('not-the-secret', body, 'x')],
     ['no signature', { ...githubHeaders(SECRET, body, 'x'), 'x-hub-signature-256': '' }],
-    ['a signature of another body', { ...githubHeaders(SECRET, body, 'x'), 'x-hub-signature-256': sign(SECRET, `${body} `) }],
+    [
+      'a signature of another body',
+      { ...githubHeaders(SECRET, body, 'x'), 'x-hub-signature-256': sign(SECRET, `${body} `) },
+    ],
     ['a truncated signature', { ...githubHeaders(SECRET, body, 'x'), 'x-hub-signature-256': 'sha256=abc' }],
   ])('answers 401 to a push signed with %s', async (_, headers) => {
     const response = await post(body, headers);
@@ -97,10 +102,16 @@ describe('webhook receiver over HTTP, storing into a real JetStream', () => {
   });
 
   it('answers 401 for an application without any secret (fail closed), naming it', async () => {
-    const locked = JSON.stringify({ ...githubBranchPush, repository: { clone_url: 'https://github.com/acme/locked.git' } });
+    const locked = JSON.stringify({
+      ...githubBranchPush,
+      repository: { clone_url: 'https://github.com/acme/locked.git' },
+    });
     const response = await post(locked, githubHeaders(SECRET, locked, randomUUID()));
     expect(response.statusCode).toBe(401);
-    expect(response.json()).toMatchObject({ code: 'GITOPS_WEBHOOK_NO_SECRET', message: expect.stringContaining('locked') });
+    expect(response.json()).toMatchObject({
+      code: 'GITOPS_WEBHOOK_NO_SECRET',
+      message: expect.stringContaining('locked'),
+    });
   });
 
   it('answers 400 to truncated JSON, even when correctly signed', async () => {
@@ -111,7 +122,10 @@ describe('webhook receiver over HTTP, storing into a real JetStream', () => {
   });
 
   it('answers 415 to a content type GitHub never sends', async () => {
-    const response = await post(body, { ...githubHeaders(SECRET, body, randomUUID()), 'content-type': 'text/plain' });
+    const response = await post(body, {
+      ...githubHeaders(SECRET, body, randomUUID()),
+      'content-type': 'text/plain',
+    });
     expect(response.statusCode).toBe(415);
   });
 
@@ -123,7 +137,10 @@ describe('webhook receiver over HTTP, storing into a real JetStream', () => {
   });
 
   it('answers 404 to a push from a repository no application names', async () => {
-    const other = JSON.stringify({ ...githubBranchPush, repository: { clone_url: 'https://github.com/acme/unknown.git' } });
+    const other = JSON.stringify({
+      ...githubBranchPush,
+      repository: { clone_url: 'https://github.com/acme/unknown.git' },
+    });
     const response = await post(other, githubHeaders(SECRET, other, randomUUID()));
     expect(response.statusCode).toBe(404);
     expect(response.json().code).toBe('GITOPS_WEBHOOK_UNKNOWN_REPOSITORY');
@@ -155,7 +172,11 @@ describe('webhook receiver over HTTP, storing into a real JetStream', () => {
     expect(down.headers['retry-after']).toBe('5');
     expect((await http.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
     await nats.restart();
-    await expect.poll(async () => (await http.inject({ method: 'GET', url: '/readyz' })).statusCode, { timeout: 15_000 }).toBe(200);
+    await expect
+      .poll(async () => (await http.inject({ method: 'GET', url: '/readyz' })).statusCode, {
+        timeout: 15_000,
+      })
+      .toBe(200);
     const retried = await post(body, githubHeaders(SECRET, body, delivery));
     expect(retried.statusCode).toBe(202);
   });

@@ -1,12 +1,18 @@
 import type { GitopsEvent } from '@gitops/contracts';
 import { AppError } from '@gitops/errors';
-import { Counter, type Logger, type ReadinessCheck, type Registry, registerOpsRoutes } from '@gitops/telemetry';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  Counter,
+  type Logger,
+  type ReadinessCheck,
+  type Registry,
+  createServiceHttp,
+} from '@gitops/telemetry';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AppDirectory } from './app-directory.js';
 import { webhookErrors } from './errors.js';
-import { authenticate, planDelivery } from './receive.js';
 import { type ProviderName, providers } from './providers/index.js';
 import type { WebhookRequest } from './providers/types.js';
+import { authenticate, planDelivery } from './receive.js';
 
 export type PublishEvent = (event: GitopsEvent<'source.received'>) => Promise<{ duplicate: boolean }>;
 
@@ -21,16 +27,20 @@ export interface HttpDeps {
 
 const isProvider = (name: string): name is ProviderName => Object.hasOwn(providers, name);
 
-function toWebhookRequest(headers: Record<string, string | string[] | undefined>, body: unknown): WebhookRequest {
+function toWebhookRequest(
+  headers: Record<string, string | string[] | undefined>,
+  body: unknown,
+): WebhookRequest {
   const flat: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(headers)) flat[key] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [key, value] of Object.entries(headers))
+    flat[key] = Array.isArray(value) ? value.join(', ') : value;
   const contentType = (flat['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   return { headers: flat, body: Buffer.isBuffer(body) ? body : Buffer.alloc(0), contentType };
 }
 
 /** The receiver's HTTP app. It never listens: main.ts does, and tests use inject(). */
 export function buildHttp(deps: HttpDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: deps.bodyLimit, disableRequestLogging: true });
+  const app = createServiceHttp(deps);
   const deliveries = new Counter({
     name: 'gitops_webhook_deliveries_total',
     help: 'Webhook deliveries by provider and HTTP status answered',
@@ -44,30 +54,30 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     const provider = (request.params as { provider?: string }).provider;
     if (provider && isProvider(provider)) deliveries.inc({ provider, status: reply.statusCode });
   });
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
-    const status = error.statusCode ?? 500;
-    const code = error.code ?? 'GITOPS_INTERNAL';
-    const message = code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `body is larger than the limit of ${deps.bodyLimit} bytes` : error.message;
-    request.log[status >= 500 ? 'error' : 'info']({ err: error, code, status }, 'webhook refused');
-    if (status === 503) reply.header('retry-after', '5');
-    return reply.code(status).send({ code, message: status === 500 ? 'internal error' : message });
-  });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ code: 'GITOPS_NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
-  );
-  registerOpsRoutes(app, deps);
   app.post<{ Params: { provider: string } }>('/webhooks/:provider', async (request, reply) => {
     const { provider } = request.params;
     if (!isProvider(provider)) {
-      throw new AppError('GITOPS_WEBHOOK_UNKNOWN_PROVIDER', `no webhook provider "${provider}"`, { statusCode: 404 });
+      throw new AppError('GITOPS_WEBHOOK_UNKNOWN_PROVIDER', `no webhook provider "${provider}"`, {
+        statusCode: 404,
+      });
     }
-    const result = await handleDelivery(provider, toWebhookRequest(request.headers, request.body), deps, request.log);
+    const result = await handleDelivery(
+      provider,
+      toWebhookRequest(request.headers, request.body),
+      deps,
+      request.log,
+    );
     return reply.code(result.status).send(result.body);
   });
   return app;
 }
 
-async function handleDelivery(provider: ProviderName, request: WebhookRequest, deps: HttpDeps, log: FastifyBaseLogger) {
+async function handleDelivery(
+  provider: ProviderName,
+  request: WebhookRequest,
+  deps: HttpDeps,
+  log: FastifyBaseLogger,
+) {
   const adapter = providers[provider];
   const delivery = adapter.parse(request);
   const repoURLs = delivery.kind === 'push' ? delivery.push.repoURLs : delivery.repoURLs;
@@ -82,16 +92,30 @@ async function handleDelivery(provider: ProviderName, request: WebhookRequest, d
   for (const event of plan.events) {
     const { duplicate } = await deps.publish(event);
     const { app, pipelineId, deliveryId } = event.data;
-    log.info({ app, pipelineId, deliveryId, provider, duplicate, commit: event.data.commit }, 'pipeline started');
+    log.info(
+      { app, pipelineId, deliveryId, provider, duplicate, commit: event.data.commit },
+      'pipeline started',
+    );
     pipelines.push({ app, pipelineId, duplicate });
   }
   const first = pipelines[0]!;
   const deliveryId = plan.events[0]!.data.deliveryId;
   if (pipelines.every((p) => p.duplicate)) {
-    return { status: 200, body: { duplicate: true, pipelineId: first.pipelineId, deliveryId, message: 'delivery already received' } };
+    return {
+      status: 200,
+      body: {
+        duplicate: true,
+        pipelineId: first.pipelineId,
+        deliveryId,
+        message: 'delivery already received',
+      },
+    };
   }
   const message = `pipeline ${pipelines.map((p) => p.pipelineId).join(', ')} started`;
   return { status: 202, body: { pipelineId: first.pipelineId, deliveryId, pipelines, message } };
 }
 
-const ignored = (reason: string) => ({ status: 200, body: { ignored: reason, message: `ignored: ${reason}` } });
+const ignored = (reason: string) => ({
+  status: 200,
+  body: { ignored: reason, message: `ignored: ${reason}` },
+});

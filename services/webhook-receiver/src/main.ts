@@ -9,10 +9,17 @@ import { SERVICE } from './receive.js';
 runService(SERVICE, async () => {
   const config = loadConfig(receiverEnv);
   const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const { targets, problems } = resolveTargets(loadApplications(config.GITOPS_APPS), process.env, config.WEBHOOK_SECRET);
+  const { targets, problems } = resolveTargets(
+    loadApplications(config.GITOPS_APPS),
+    process.env,
+    config.WEBHOOK_SECRET,
+  );
   for (const problem of problems) logger.warn(problem, 'webhook secret problem');
   const metrics = createMetrics(SERVICE);
-  const topology = streamTopology({ duplicateWindowMs: config.GITOPS_DEDUPE_WINDOW, maxAgeMs: config.GITOPS_STREAM_MAX_AGE });
+  const topology = streamTopology({
+    duplicateWindowMs: config.GITOPS_DEDUPE_WINDOW,
+    maxAgeMs: config.GITOPS_STREAM_MAX_AGE,
+  });
   const bus = await connectBus({ servers: config.NATS_URL, name: SERVICE, logger, metrics, topology });
   await bus.provision();
   const http = buildHttp({

@@ -11,7 +11,11 @@ export type Plan =
   | { kind: 'start'; events: GitopsEvent<'source.received'>[] };
 
 /** The applications this request authenticates for; throws the 401 the caller answers otherwise. */
-export function authenticate(adapter: ProviderAdapter, request: WebhookRequest, candidates: WebhookTarget[]): WebhookTarget[] {
+export function authenticate(
+  adapter: ProviderAdapter,
+  request: WebhookRequest,
+  candidates: WebhookTarget[],
+): WebhookTarget[] {
   const withSecret = candidates.filter((t) => t.secret !== undefined);
   if (withSecret.length === 0) throw webhookErrors.noSecret(candidates.map((t) => t.app.name));
   const verified = withSecret.filter((t) => adapter.verify(request, t.secret!));
@@ -19,7 +23,11 @@ export function authenticate(adapter: ProviderAdapter, request: WebhookRequest, 
   return verified;
 }
 
-export function sourceReceived(provider: ProviderAdapter['name'], app: string, push: Push): GitopsEvent<'source.received'> {
+export function sourceReceived(
+  provider: ProviderAdapter['name'],
+  app: string,
+  push: Push,
+): GitopsEvent<'source.received'> {
   return createEvent({
     name: 'source.received',
     service: SERVICE,
@@ -41,7 +49,11 @@ export function sourceReceived(provider: ProviderAdapter['name'], app: string, p
 }
 
 /** Pure: which pipelines an authenticated delivery starts. */
-export function planDelivery(provider: ProviderAdapter['name'], delivery: Delivery, targets: WebhookTarget[]): Plan {
+export function planDelivery(
+  provider: ProviderAdapter['name'],
+  delivery: Delivery,
+  targets: WebhookTarget[],
+): Plan {
   if (delivery.kind === 'ignored') return { kind: 'ignored', reason: delivery.reason };
   const { push } = delivery;
   const accepting = targets.filter((t) => t.acceptsBranch(push.branch));

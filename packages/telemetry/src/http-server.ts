@@ -1,0 +1,59 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { type ReadinessCheck, registerOpsRoutes } from './ops-routes.js';
+
+export interface ServiceHttpOptions {
+  logger: Logger;
+  registry: Registry;
+  checks: Record<string, ReadinessCheck>;
+  bodyLimit?: number;
+}
+
+interface CodedError {
+  code?: string;
+  statusCode?: number;
+  message: string;
+}
+
+// Fastify's own codes that deserve a sentence a person can act on.
+const explain = (error: CodedError, bodyLimit: number | undefined) =>
+  error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+    ? `body is larger than the limit of ${bodyLimit} bytes`
+    : error.message;
+
+/**
+ * The HTTP base every service builds on: JSON errors `{code, message}` with the status an AppError
+ * (or Fastify) carries and a bare "internal error" for anything unexpected, JSON 404s, no
+ * per-request log lines (services log what matters with the pipeline id), and /healthz, /readyz,
+ * /metrics. It never listens: main.ts does, and tests use inject().
+ */
+export function createServiceHttp(options: ServiceHttpOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+  });
+  app.setErrorHandler((error: FastifyError | CodedError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    const code = error.code ?? 'GITOPS_INTERNAL';
+    request.log[status >= 500 ? 'error' : 'info'](
+      { err: error, code, status, url: request.url },
+      'request refused',
+    );
+    if (status === 503) reply.header('retry-after', '5');
+    return reply
+      .code(status)
+      .send({ code, message: status === 500 ? 'internal error' : explain(error, options.bodyLimit) });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ code: 'GITOPS_NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
+  );
+  registerOpsRoutes(app, options);
+  return app;
+}
