@@ -1,6 +1,6 @@
 import type { AnyEvent, EventName } from '@gitops/contracts';
 import type { extractTraceContext } from '@gitops/telemetry';
-import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import { AckPolicy } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { ConsumerSpec } from './provision.js';
 
@@ -65,7 +65,4 @@ export const consumerSpec = (settings: ConsumeSettings): ConsumerSpec => ({
   ack_policy: AckPolicy.Explicit,
   ack_wait: nanos(settings.ackWaitMs),
   max_deliver: settings.maxDeliver,
-  // A consumer created after events were published still handles the recent ones.
-  deliver_policy: DeliverPolicy.StartTime,
-  opt_start_time: new Date(Date.now() - settings.startLookbackMs).toISOString(),
 });

@@ -102,6 +102,28 @@ describe('bus.consume', () => {
     expect(seen).toEqual([recent.id]);
   });
 
+  it('keeps a consumer’s position when a later start changes its ack wait', async () => {
+    const { app, options } = scenario();
+    const first = await open();
+    const handled: string[] = [];
+    const handle = await first.consume(options, async ({ event }) => void handled.push(event.event.id));
+    const before = sourceReceived(app);
+    await first.publish(before);
+    await settled(options.durable);
+    await handle.stop();
+    const after = sourceReceived(app);
+    await first.publish(after);
+    await (await open()).consume(
+      { ...options, ackWaitMs: 45_000 },
+      async ({ event }) => void handled.push(event.event.id),
+    );
+    await settled(options.durable);
+    expect(handled).toEqual([before.id, after.id]);
+    expect((await look.jsm.consumers.info(STREAM_NAME, options.durable)).config.ack_wait).toBe(
+      45_000_000_000,
+    );
+  });
+
   it('retries a handler that throws a transient error, then acks it', async () => {
     const { app, options } = scenario();
     const bus = await open();

@@ -57,7 +57,10 @@ export class ConsumerLoop implements ConsumerHandle {
   }
 
   #ensure(): Promise<void> {
-    return ensureConsumer(this.deps.jsm, STREAM_NAME, consumerSpec(this.#settings), this.deps.logger);
+    return ensureConsumer(this.deps.jsm, STREAM_NAME, consumerSpec(this.#settings), {
+      startLookbackMs: this.#settings.startLookbackMs,
+      logger: this.deps.logger,
+    });
   }
 
   // consume() itself resumes across reconnects; this loop covers what ends it (a deleted consumer).

@@ -6,6 +6,7 @@ import {
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
+import { startPosition } from './start-position.js';
 import type { StreamSpec } from './topology.js';
 
 const isNotFound = (err: unknown, code: number) => err instanceof JetStreamApiError && err.code === code;
@@ -44,32 +45,29 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, logg
 /** The part of a durable pull consumer's config the platform decides. */
 export type ConsumerSpec = Pick<
   ConsumerConfig,
-  | 'durable_name'
-  | 'filter_subject'
-  | 'ack_policy'
-  | 'ack_wait'
-  | 'max_deliver'
-  | 'deliver_policy'
-  | 'opt_start_time'
+  'durable_name' | 'filter_subject' | 'ack_policy' | 'ack_wait' | 'max_deliver'
 >;
 
 /**
- * Creates the durable consumer, or updates the settings that may change (ack wait, max deliver, and
- * the filter, which JetStream 2.9 refuses to change: that error surfaces at start).
+ * Creates the durable consumer, starting `startLookbackMs` back, or updates the settings that may
+ * change (ack wait, max deliver, and the filter, which JetStream 2.9 refuses to change: that error
+ * surfaces at start).
  */
 export async function ensureConsumer(
   jsm: JetStreamManager,
   stream: string,
   spec: ConsumerSpec,
-  logger: Logger,
+  options: { startLookbackMs: number; logger: Logger },
 ): Promise<void> {
+  const { logger } = options;
   let live: ConsumerConfig;
   try {
     live = (await jsm.consumers.info(stream, spec.durable_name!)).config;
   } catch (err) {
     if (!isNotFound(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
-    await jsm.consumers.add(stream, spec);
-    logger.info({ consumer: spec.durable_name, filter: spec.filter_subject }, 'consumer created');
+    const start = await startPosition(jsm, stream, new Date(Date.now() - options.startLookbackMs));
+    await jsm.consumers.add(stream, { ...spec, ...start });
+    logger.info({ consumer: spec.durable_name, filter: spec.filter_subject, ...start }, 'consumer created');
     return;
   }
   // Where a consumer starts is fixed at creation; only these settings follow the code.
