@@ -14,6 +14,13 @@ const Coverage = Type.Object({
   statements: Type.Optional(Type.Number()),
 });
 
+/** Test counts from the JUnit reports the steps wrote, when they wrote any. */
+const Tests = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  failed: Type.Integer({ minimum: 0 }),
+  skipped: Type.Integer({ minimum: 0 }),
+});
+
 /** Where the pushed commit came from, so later stages (image tags, audit) never look it up again. */
 const BuildSource = Type.Object({ repoURL: Type.String(), ref: Type.String(), branch: Type.String() });
 
@@ -26,6 +33,7 @@ export const BuildSucceeded = eventData({
   durationMs: Type.Number({ minimum: 0 }),
   steps: Type.Array(Step),
   coverage: Type.Optional(Coverage),
+  tests: Type.Optional(Tests),
   image: Type.Object({
     digest: Digest,
     size: Type.Integer({ minimum: 0 }),
@@ -41,6 +49,7 @@ export const BuildFailed = eventData({
   durationMs: Type.Number({ minimum: 0 }),
   steps: Type.Array(Step),
   coverage: Type.Optional(Coverage),
+  tests: Type.Optional(Tests),
   error: StageError,
   reason: Type.Optional(Type.String()),
   source: Type.Optional(BuildSource),

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startRegistry } from '@gitops/testing';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { digestFile } from './digest.js';
+import { type HttpRequest, HttpTransport } from './http-transport.js';
+import { pushLayout } from './push-layout.js';
+import { RegistryClient } from './registry-client.js';
+import { writeRandomImage } from './test/images.js';
+import { startProxy } from './test/proxy.js';
+
+const MiB = 1 << 20;
+const fastRetry = { attempts: 8, baseDelayMs: 50, maxDelayMs: 1000 };
+
+const dir = await mkdtemp(join(tmpdir(), 'oci-resilience-'));
+const registry = await startRegistry();
+afterAll(async () => {
+  await registry.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Records every request the client sends (method, URL, headers, whether the body was a stream factory). */
+function recordRequests() {
+  const sent: { method: string; url: URL; headers: Record<string, string>; streamed: boolean }[] = [];
+  const original = HttpTransport.prototype.send;
+  const spy = vi.spyOn(HttpTransport.prototype, 'send').mockImplementation(function (
+    this: HttpTransport,
+    req: HttpRequest,
+  ) {
+    sent.push({
+      method: req.method,
+      url: req.url,
+      headers: req.headers ?? {},
+      streamed: typeof req.body === 'function',
+    });
+    return original.call(this, req);
+  });
+  return { sent, spy, original };
+}
+
+async function expectPullsBack(client: RegistryClient, repository: string, tag: string, digests: string[]) {
+  const pulled = await client.getManifest(repository, tag);
+  expect(pulled.manifest.layers.map((l) => l.digest)).toEqual(digests);
+  for (const layer of pulled.manifest.layers) {
+    const file = join(dir, 'pulled', randomUUID());
+    await client.downloadBlob(repository, layer.digest, file);
+    expect((await digestFile(file)).digest).toBe(layer.digest);
+  }
+}
+
+describe('large blobs', () => {
+  it('sends a blob above the threshold as streamed PATCH chunks with Content-Range, then a PUT', async () => {
+    const image = await writeRandomImage(join(dir, randomUUID()), [24 * MiB]);
+    const client = new RegistryClient({
+      url: registry.url,
+      upload: { chunkThreshold: 16 * MiB, chunkSize: 8 * MiB },
+    });
+    const { sent } = recordRequests();
+    const repository = `acme/${randomUUID()}`;
+    const pushed = await pushLayout(client, repository, image.layout, image.root, { tags: ['big'] });
+    expect(pushed.bytesUploaded).toBe(24 * MiB + image.config.size);
+    const patches = sent.filter((r) => r.method === 'PATCH');
+    expect(patches.map((r) => r.headers['content-range'])).toEqual([
+      `0-${8 * MiB - 1}`,
+      `${8 * MiB}-${16 * MiB - 1}`,
+      `${16 * MiB}-${24 * MiB - 1}`,
+    ]);
+    expect(patches.every((r) => r.streamed)).toBe(true);
+    await expectPullsBack(client, repository, 'big', [image.layers[0]?.digest ?? '']);
+    client.close();
+  });
+});
+
+describe('broken connections and outages', () => {
+  it('resumes a chunked upload from the offset the registry reports after a connection reset', async () => {
+    const image = await writeRandomImage(join(dir, randomUUID()), [6 * MiB]);
+    let patches = 0;
+    // The test double resets the second PATCH before the registry sees any of it.
+    const proxy = await startProxy(registry.url, (req: IncomingMessage) => {
+      if (req.method === 'PATCH' && ++patches === 2) {
+        req.socket.destroy();
+        return true;
+      }
+      return false;
+    });
+    const client = new RegistryClient({
+      url: proxy.url,
+      retry: fastRetry,
+      upload: { chunkThreshold: MiB, chunkSize: 2 * MiB },
+    });
+    const { sent } = recordRequests();
+    const repository = `acme/${randomUUID()}`;
+    await pushLayout(client, repository, image.layout, image.root, { tags: ['v1'] });
+    const ranges = sent.filter((r) => r.method === 'PATCH').map((r) => r.headers['content-range']);
+    expect(ranges).toEqual([
+      `0-${2 * MiB - 1}`,
+      `${2 * MiB}-${4 * MiB - 1}`,
+      `${2 * MiB}-${4 * MiB - 1}`,
+      `${4 * MiB}-${6 * MiB - 1}`,
+    ]);
+    expect(sent.filter((r) => r.method === 'POST')).toHaveLength(2); // the layer's session and the config's
+    expect(sent.some((r) => r.method === 'GET' && r.url.pathname.includes('/blobs/uploads/'))).toBe(true);
+    await expectPullsBack(client, repository, 'v1', [image.layers[0]?.digest ?? '']);
+    client.close();
+    await proxy.close();
+  });
+
+  it('completes a push when the registry is stopped mid-upload and restarted', async () => {
+    const image = await writeRandomImage(join(dir, randomUUID()), [4 * MiB, 4 * MiB]);
+    const client = new RegistryClient({
+      url: registry.url,
+      retry: fastRetry,
+      upload: { chunkThreshold: MiB, chunkSize: MiB },
+    });
+    const { spy, original } = recordRequests();
+    let refused = 0;
+    let outage: Promise<void> | undefined;
+    spy.mockImplementation(async function (this: HttpTransport, req: HttpRequest) {
+      if (req.method === 'PATCH' && !outage) {
+        outage = registry.stop().then(async () => {
+          await sleep(400);
+          await registry.restart();
+        });
+        await sleep(50);
+      }
+      return original.call(this, req).catch((err: Error & { code?: string }) => {
+        if (err.code === 'ECONNREFUSED') refused++;
+        throw err;
+      });
+    });
+    const repository = `acme/${randomUUID()}`;
+    await pushLayout(client, repository, image.layout, image.root, { tags: ['v1'] });
+    await outage;
+    expect(refused).toBeGreaterThan(0);
+    await expectPullsBack(
+      client,
+      repository,
+      'v1',
+      image.layers.map((l) => l.digest),
+    );
+    client.close();
+  });
+
+  it('retries 503 and 429 answers, honouring Retry-After', async () => {
+    const image = await writeRandomImage(join(dir, randomUUID()), [1000]);
+    const answers = [503, 429];
+    const proxy = await startProxy(registry.url, (_req, res) => {
+      const status = answers.shift();
+      if (!status) return false;
+      res.writeHead(status, { 'retry-after': '0' }).end();
+      return true;
+    });
+    const client = new RegistryClient({ url: proxy.url, retry: { ...fastRetry, baseDelayMs: 10_000 } });
+    const started = Date.now();
+    await pushLayout(client, `acme/${randomUUID()}`, image.layout, image.root);
+    expect(answers).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5000); // Retry-After: 0 beat the 10 s backoff
+    client.close();
+    await proxy.close();
+  });
+
+  it('gives up with a retryable GITOPS_REGISTRY_UNAVAILABLE once the attempts are spent', async () => {
+    const proxy = await startProxy(registry.url, (_req, res) => {
+      res.writeHead(502).end();
+      return true;
+    });
+    const client = new RegistryClient({
+      url: proxy.url,
+      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    });
+    await expect(client.hasBlob('acme/down', `sha256:${'0'.repeat(64)}`)).rejects.toMatchObject({
+      code: 'GITOPS_REGISTRY_UNAVAILABLE',
+      retryable: true,
+      message: expect.stringContaining('acme/down'),
+    });
+    client.close();
+    await proxy.close();
+  });
+});
+
+describe('errors a person must fix', () => {
+  it('names the repository in GITOPS_REGISTRY_NOT_FOUND for a manifest that does not exist', async () => {
+    const client = new RegistryClient({ url: registry.url });
+    await expect(client.getManifest('acme/nothing-here', 'v9')).rejects.toMatchObject({
+      code: 'GITOPS_REGISTRY_NOT_FOUND',
+      message: expect.stringContaining('acme/nothing-here'),
+    });
+  });
+
+  it('names the repository in GITOPS_REGISTRY_FORBIDDEN when pushing is denied', async () => {
+    const proxy = await startProxy(registry.url, (req, res) => {
+      if (req.method === 'HEAD') return false;
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }],
+        }),
+      );
+      return true;
+    });
+    const image = await writeRandomImage(join(dir, randomUUID()), [10]);
+    const client = new RegistryClient({ url: proxy.url });
+    await expect(pushLayout(client, 'acme/readonly', image.layout, image.root)).rejects.toMatchObject({
+      code: 'GITOPS_REGISTRY_FORBIDDEN',
+      message: expect.stringMatching(/acme\/readonly.*DENIED/),
+    });
+    client.close();
+    await proxy.close();
+  });
+});

@@ -1,0 +1,121 @@
+import { AppError } from '@gitops/errors';
+import { createLogger } from '@gitops/telemetry';
+import { describe, expect, it, vi } from 'vitest';
+import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
+import type { ImageRegistry, PushPlan } from './ports.js';
+import { SHA, buildSucceeded, testApp } from './test/builds.js';
+
+const DIGEST = `sha256:${'e'.repeat(64)}`;
+const ctx = {
+  logger: createLogger({ service: 'test', level: 'silent' }),
+  jobId: 'j',
+  attempt: 1,
+  signal: new AbortController().signal,
+};
+
+function fakeDeps(overrides: Partial<PusherDeps> = {}) {
+  const plans: PushPlan[] = [];
+  const registry: ImageRegistry = {
+    push: vi.fn(async (plan: PushPlan) => {
+      plans.push(plan);
+      return {
+        subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: plan.digest, size: 500 },
+        tags: [...plan.tags.strict, ...plan.tags.firstWins],
+        bytesUploaded: 100,
+        bytesSkipped: 20,
+      };
+    }),
+    attach: vi.fn(async () => ({ tag: `sha256-${'e'.repeat(64)}.att`, digest: `sha256:${'f'.repeat(64)}` })),
+  };
+  const numbers = new Map<string, number>();
+  const deps: PusherDeps = {
+    apps: new Map([['hello', testApp('hello', '127.0.0.1:5000/acme/hello')]]),
+    dataDir: '/data',
+    registry,
+    buildNumbers: {
+      allocate: async (_app, pipelineId) =>
+        numbers.get(pipelineId) ?? numbers.set(pipelineId, numbers.size + 1).get(pipelineId)!,
+    },
+    builderId: 'https://builder.test',
+    now: () => 1000,
+    ...overrides,
+  };
+  return { deps, plans, registry };
+}
+
+describe('the build.succeeded handler', () => {
+  it('pushes the layout, attaches provenance and answers image.pushed', async () => {
+    const { deps, plans, registry } = fakeDeps();
+    const event = buildSucceeded({ app: 'hello', digest: DIGEST, layout: 'layouts/p1' });
+    const [pushed] = await pusherHandlers(deps)['build.succeeded']!(event, ctx);
+    expect(plans[0]?.layoutDir).toBe('/data/layouts/p1');
+    expect(registry.attach).toHaveBeenCalledWith(
+      '127.0.0.1:5000/acme/hello',
+      expect.objectContaining({ digest: DIGEST }),
+      expect.objectContaining({ mediaType: 'application/vnd.in-toto+json' }),
+    );
+    expect(pushed?.id).toBe(`${event.data.pipelineId}.image.pushed`);
+    expect(pushed?.data).toMatchObject({
+      repository: '127.0.0.1:5000/acme/hello',
+      digest: DIGEST,
+      tags: ['main-0123456-1', `sha-${SHA}`],
+      bytesUploaded: 100,
+      bytesSkipped: 20,
+      buildNumber: 1,
+      provenance: { tag: `sha256-${'e'.repeat(64)}.att`, signed: false },
+    });
+  });
+
+  it('answers the same event with the same tags and build number when run again', async () => {
+    const { deps } = fakeDeps();
+    const event = buildSucceeded({ app: 'hello', digest: DIGEST, layout: 'l' });
+    const handler = pusherHandlers(deps)['build.succeeded']!;
+    const [first] = await handler(event, ctx);
+    await handler(buildSucceeded({ app: 'hello', digest: DIGEST, layout: 'l' }), ctx);
+    const [again] = await handler(event, ctx);
+    expect(again?.data).toEqual(first?.data);
+  });
+
+  it('signs the provenance when a signer is configured', async () => {
+    const { deps, registry } = fakeDeps({ signer: { keyid: 'k', sign: () => Buffer.from('sig') } });
+    const [pushed] = await pusherHandlers(deps)['build.succeeded']!(
+      buildSucceeded({ app: 'hello', digest: DIGEST, layout: 'l' }),
+      ctx,
+    );
+    expect(registry.attach).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.anything(),
+      expect.objectContaining({ mediaType: 'application/vnd.dsse.envelope.v1+json' }),
+    );
+    expect(pushed?.data).toMatchObject({ provenance: { signed: true } });
+  });
+
+  it('refuses a build of an application the file does not name, without retrying', async () => {
+    const { deps, registry } = fakeDeps();
+    const handler = pusherHandlers(deps)['build.succeeded']!;
+    await expect(
+      handler(buildSucceeded({ app: 'ghost', digest: DIGEST, layout: 'l' }), ctx),
+    ).rejects.toMatchObject({
+      code: 'GITOPS_IMAGE_UNKNOWN_APP',
+      retryable: false,
+    });
+    expect(registry.push).not.toHaveBeenCalled();
+  });
+
+  it('answers image.failed with the repository and the error once the push gives up', () => {
+    const { deps } = fakeDeps({ now: () => Date.parse('2026-11-27T05:00:02.000Z') });
+    const event = buildSucceeded({ app: 'hello', digest: DIGEST, layout: 'l' });
+    const err = new AppError(
+      'GITOPS_REGISTRY_TAG_CONFLICT',
+      'tag 127.0.0.1:5000/acme/hello:1.0.0 already points at x',
+    );
+    const [failed] = pusherExhausted(deps)({ name: 'build.succeeded', event }, err);
+    expect(failed?.data).toMatchObject({
+      repository: '127.0.0.1:5000/acme/hello',
+      durationMs: 2000,
+      error: {
+        message: 'GITOPS_REGISTRY_TAG_CONFLICT: tag 127.0.0.1:5000/acme/hello:1.0.0 already points at x',
+      },
+    });
+  });
+});

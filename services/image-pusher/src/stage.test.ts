@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { failedEvent, layoutDir, planPush, provenanceInput } from './stage.js';
+import { SHA, buildSucceeded, testApp } from './test/builds.js';
+
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+const app = testApp('hello', '127.0.0.1:5000/acme/hello');
+
+describe('the push stage', () => {
+  it('reads the layout under GITOPS_DATA_DIR and refuses paths that leave it', () => {
+    expect(layoutDir('/data', 'layouts/p1')).toBe('/data/layouts/p1');
+    for (const bad of ['../etc', '/etc/passwd', 'layouts/../../x', '.']) {
+      expect(() => layoutDir('/data', bad)).toThrow(
+        expect.objectContaining({ code: 'GITOPS_IMAGE_BAD_LAYOUT' }),
+      );
+    }
+  });
+
+  it('plans the push of the build’s digest to the application’s repository under its tags', () => {
+    const event = buildSucceeded({
+      app: 'hello',
+      digest: DIGEST,
+      layout: 'layouts/p1',
+      ref: 'refs/tags/v2.1.0',
+      baseImages: [{ name: '127.0.0.1:5000/acme/base:1', digest: DIGEST }],
+    });
+    expect(planPush(event, app, '/data', 12)).toEqual({
+      layoutDir: '/data/layouts/p1',
+      digest: DIGEST,
+      repository: '127.0.0.1:5000/acme/hello',
+      tags: { strict: ['v2.1.0-0123456-12', '2.1.0'], firstWins: [`sha-${SHA}`] },
+      mountFrom: ['127.0.0.1:5000/acme/base:1'],
+    });
+  });
+
+  it('dates the provenance from the build event: it ended at the event’s time after durationMs', () => {
+    const event = buildSucceeded({ app: 'hello', digest: DIGEST, layout: 'l' });
+    expect(provenanceInput(event, app.image.repository, 3, 'b')).toMatchObject({
+      startedOn: '2026-11-27T04:59:48.000Z',
+      finishedOn: '2026-11-27T05:00:00.000Z',
+      buildNumber: 3,
+      image: { name: '127.0.0.1:5000/acme/hello', digest: DIGEST },
+    });
+  });
+
+  it('reports a failure with the error’s code and message, timed from the end of the build', () => {
+    const event = buildSucceeded({ app: 'hello', digest: DIGEST, layout: 'l' });
+    const failed = failedEvent(event, 'r', Object.assign(new Error('x'), {}), Date.parse(event.time) + 1500);
+    expect(failed.id).toBe(`${event.data.pipelineId}.image.failed`);
+    expect(failed.data).toMatchObject({ repository: 'r', durationMs: 1500, error: { message: 'x' } });
+  });
+});

@@ -1,0 +1,128 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { Application } from '@gitops/config';
+import { type GitopsEvent, createEvent } from '@gitops/contracts';
+import { AppError, describeError } from '@gitops/errors';
+import type { PushOutcome, PushPlan } from './ports.js';
+import type { ProvenanceInput } from './provenance.js';
+import { imageTags } from './tags.js';
+
+export const SERVICE = 'image-pusher';
+
+type BuildSucceeded = GitopsEvent<'build.succeeded'>;
+
+export const unknownApp = (app: string) =>
+  new AppError('GITOPS_IMAGE_UNKNOWN_APP', `no application "${app}" in the application file`, {
+    statusCode: 404,
+  });
+
+/**
+ * The build's layout directory under the data directory. A path that climbs out of it is refused: the
+ * event names a directory on a volume shared with the builder, and nothing else there is ours to read.
+ */
+export function layoutDir(dataDir: string, layout: string): string {
+  const dir = resolve(dataDir, layout);
+  const inside = relative(resolve(dataDir), dir);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new AppError(
+      'GITOPS_IMAGE_BAD_LAYOUT',
+      `image layout ${JSON.stringify(layout)} is not inside GITOPS_DATA_DIR`,
+      {
+        statusCode: 422,
+      },
+    );
+  }
+  return dir;
+}
+
+/** What to push for a build, and under which tags. */
+export function planPush(
+  event: BuildSucceeded,
+  app: Application,
+  dataDir: string,
+  buildNumber: number,
+): PushPlan {
+  const { image, source, commit } = event.data;
+  return {
+    layoutDir: layoutDir(dataDir, image.layout),
+    digest: image.digest,
+    repository: app.image.repository,
+    tags: imageTags(source, commit, buildNumber),
+    mountFrom: (image.baseImages ?? []).map((b) => b.name),
+  };
+}
+
+/** The provenance facts of a build, all from its event: the build ran for durationMs up to the event's time. */
+export function provenanceInput(
+  event: BuildSucceeded,
+  repository: string,
+  buildNumber: number,
+  builderId: string,
+): ProvenanceInput {
+  const { data } = event;
+  const finished = new Date(event.time);
+  return {
+    image: { name: repository, digest: data.image.digest },
+    builderId,
+    app: data.app,
+    pipelineId: data.pipelineId,
+    buildNumber,
+    commit: data.commit,
+    source: data.source,
+    steps: data.steps,
+    baseImages: data.image.baseImages ?? [],
+    startedOn: new Date(finished.getTime() - data.durationMs).toISOString(),
+    finishedOn: finished.toISOString(),
+  };
+}
+
+export function pushedEvent(
+  event: BuildSucceeded,
+  plan: PushPlan,
+  outcome: PushOutcome,
+  extra: {
+    buildNumber: number;
+    durationMs: number;
+    provenance: { tag: string; digest: string; signed: boolean };
+  },
+): GitopsEvent<'image.pushed'> {
+  const { pipelineId, app, commit } = event.data;
+  return createEvent({
+    name: 'image.pushed',
+    service: SERVICE,
+    data: {
+      pipelineId,
+      app,
+      commit,
+      repository: plan.repository,
+      tags: outcome.tags,
+      digest: outcome.subject.digest,
+      bytesUploaded: outcome.bytesUploaded,
+      bytesSkipped: outcome.bytesSkipped,
+      durationMs: Math.round(extra.durationMs),
+      buildNumber: extra.buildNumber,
+      provenance: extra.provenance,
+    },
+  });
+}
+
+/** image.failed; its durationMs runs from the build's end, so it covers every attempt. */
+export function failedEvent(
+  event: BuildSucceeded,
+  repository: string,
+  err: unknown,
+  now: number,
+): GitopsEvent<'image.failed'> {
+  const { pipelineId, app, commit } = event.data;
+  return createEvent({
+    name: 'image.failed',
+    service: SERVICE,
+    data: {
+      pipelineId,
+      app,
+      commit,
+      repository,
+      durationMs: Math.max(0, now - Date.parse(event.time)),
+      error: { message: describeError(err) },
+    },
+  });
+}
