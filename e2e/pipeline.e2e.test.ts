@@ -43,10 +43,19 @@ describe('a push to a real git server', () => {
     const appsFile = join(dir, 'gitops.yaml');
     const repoURL = `${gitServer.url}/acme/hello.git`;
     writeFileSync(appsFile, application(repoURL));
-    receiver = await startService('webhook-receiver', { NATS_URL: nats.url, GITOPS_APPS: appsFile, WEBHOOK_SECRET: SECRET, GITOPS_DATA_DIR: dir });
+    receiver = await startService('webhook-receiver', {
+      NATS_URL: nats.url,
+      GITOPS_APPS: appsFile,
+      WEBHOOK_SECRET: SECRET,
+      GITOPS_DATA_DIR: dir,
+    });
     const repo = await gitServer.createBareRepo('acme/hello', {
       postReceiveHook: hook,
-      config: { 'gitops.webhookUrl': `${receiver.url}/webhooks/generic`, 'gitops.repoUrl': repoURL, 'gitops.secret': SECRET },
+      config: {
+        'gitops.webhookUrl': `${receiver.url}/webhooks/generic`,
+        'gitops.repoUrl': repoURL,
+        'gitops.secret': SECRET,
+      },
     });
     work = join(dir, 'hello');
     await git(['clone', '-q', repo.url, work]);
@@ -63,7 +72,10 @@ describe('a push to a real git server', () => {
     await git(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
 
     const [message] = await readStream(nats.url, 'gitops.v1.hello.source.received', { atLeast: 1 });
-    expect(message?.json).toMatchObject({ type: 'dev.gitops.source.received.v1', source: '/gitops/webhook-receiver' });
+    expect(message?.json).toMatchObject({
+      type: 'dev.gitops.source.received.v1',
+      source: '/gitops/webhook-receiver',
+    });
     expect(message?.json.data).toMatchObject({
       app: 'hello',
       provider: 'generic',

@@ -16,7 +16,10 @@ if (mode === 'publish') {
   const js = jetstream(await connect({ servers: natsUrl }));
   app.post('/webhooks/github', async (request, reply) => {
     const payload = JSON.parse((request.body as Buffer).toString('utf8'));
-    const event = JSON.stringify({ id: randomUUID(), data: { after: payload.after, headCommit: payload.head_commit, pusher: payload.pusher } });
+    const event = JSON.stringify({
+      id: randomUUID(),
+      data: { after: payload.after, headCommit: payload.head_commit, pusher: payload.pusher },
+    });
     await js.publish('gitops.v1.bench.source.received', event, { msgID: randomUUID() });
     return reply.code(202).send({ stored: true });
   });

@@ -13,8 +13,12 @@ import autocannon from 'autocannon';
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const SECRET = 'bench-secret';
 const require = createRequire(import.meta.url);
-const examples = JSON.parse(readFileSync(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
-const push = examples.find((e: { name: string }) => e.name === 'push').examples.find((p: { ref: string; deleted: boolean }) => p.ref === 'refs/heads/master' && !p.deleted);
+const examples = JSON.parse(
+  readFileSync(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'),
+);
+const push = examples
+  .find((e: { name: string }) => e.name === 'push')
+  .examples.find((p: { ref: string; deleted: boolean }) => p.ref === 'refs/heads/master' && !p.deleted);
 const body = JSON.stringify(push);
 const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
 
@@ -35,9 +39,16 @@ async function load(url: string, options: { connections: number; overallRate?: n
       {
         method: 'POST',
         body,
-        headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signature },
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'push',
+          'x-hub-signature-256': signature,
+        },
         // A fresh delivery id per request: every request starts a new pipeline (no duplicate shortcut).
-        setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'x-github-delivery': randomUUID() } }),
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, 'x-github-delivery': randomUUID() },
+        }),
       },
     ],
   });
@@ -47,9 +58,13 @@ async function load(url: string, options: { connections: number; overallRate?: n
 
 async function spawnFloor(mode: string, natsUrl: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'floor-server.ts'), mode, String(port), natsUrl], {
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(import.meta.dirname, 'floor-server.ts'), mode, String(port), natsUrl],
+    {
+      stdio: 'inherit',
+    },
+  );
   await waitForPort(port);
   return { url: `http://127.0.0.1:${port}`, child };
 }
@@ -68,7 +83,12 @@ spec:
   destination: { namespace: hello }
 `,
 );
-const receiver = await startService('webhook-receiver', { NATS_URL: nats.url, GITOPS_APPS: join(dir, 'gitops.yaml'), WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn' });
+const receiver = await startService('webhook-receiver', {
+  NATS_URL: nats.url,
+  GITOPS_APPS: join(dir, 'gitops.yaml'),
+  WEBHOOK_SECRET: SECRET,
+  LOG_LEVEL: 'warn',
+});
 const floor = await spawnFloor('publish', nats.url);
 const hello = await spawnFloor('hello', nats.url);
 
@@ -80,7 +100,11 @@ const targets = [
 const rows: { name: string; c64: Result; fixed: Result }[] = [];
 for (const [name, url] of targets) {
   await load(url, { connections: 16 }); // warm-up, not reported
-  rows.push({ name, c64: await load(url, { connections: 64 }), fixed: await load(url, { connections: 64, overallRate: 500 }) });
+  rows.push({
+    name,
+    c64: await load(url, { connections: 64 }),
+    fixed: await load(url, { connections: 64, overallRate: 500 }),
+  });
 }
 await receiver.stop();
 floor.child.kill();
@@ -88,11 +112,19 @@ hello.child.kill();
 await nats.dispose();
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
-console.log(`\nbench/receiver: ${body.length}-byte signed GitHub push, ${DURATION_S} s per run, node ${process.version}\n`);
-console.log(`${'target'.padEnd(34)} ${pad('req/s @c64', 11)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('errors', 7)} | ${pad('@500/s p50', 10)} ${pad('p99 ms', 7)} ${pad('errors', 7)}`);
+console.log(
+  `\nbench/receiver: ${body.length}-byte signed GitHub push, ${DURATION_S} s per run, node ${process.version}\n`,
+);
+console.log(
+  `${'target'.padEnd(34)} ${pad('req/s @c64', 11)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('errors', 7)} | ${pad('@500/s p50', 10)} ${pad('p99 ms', 7)} ${pad('errors', 7)}`,
+);
 for (const { name, c64, fixed } of rows) {
-  console.log(`${name.padEnd(34)} ${pad(c64.rps.toFixed(0), 11)} ${pad(c64.p50, 7)} ${pad(c64.p99, 7)} ${pad(c64.errors, 7)} | ${pad(fixed.p50, 10)} ${pad(fixed.p99, 7)} ${pad(fixed.errors, 7)}`);
+  console.log(
+    `${name.padEnd(34)} ${pad(c64.rps.toFixed(0), 11)} ${pad(c64.p50, 7)} ${pad(c64.p99, 7)} ${pad(c64.errors, 7)} | ${pad(fixed.p50, 10)} ${pad(fixed.p99, 7)} ${pad(fixed.errors, 7)}`,
+  );
 }
 const [a, b, c] = rows.map((r) => r.c64.rps) as [number, number, number];
-console.log(`\nthroughput ratios at concurrency 64: (a)/(b) = ${(a / b).toFixed(2)} (goal >= 0.70), (a)/(c) = ${(a / c).toFixed(2)}`);
+console.log(
+  `\nthroughput ratios at concurrency 64: (a)/(b) = ${(a / b).toFixed(2)} (goal >= 0.70), (a)/(c) = ${(a / c).toFixed(2)}`,
+);
 console.log(`receiver p99 at 500 requests/s: ${rows[0]!.fixed.p99} ms (goal < 20 ms)`);

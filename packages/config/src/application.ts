@@ -24,7 +24,9 @@ export const ApplicationSchema = Type.Object(
             {
               context: Type.Optional(NonEmpty),
               dockerfile: Type.Optional(NonEmpty),
-              driver: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('buildah')])),
+              driver: Type.Optional(
+                Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('buildah')]),
+              ),
             },
             closed,
           ),

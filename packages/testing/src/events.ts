@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type GitopsEvent, createEvent } from '@gitops/contracts';
-import { createLogger } from '@gitops/telemetry';
+import { type Logger, createLogger } from '@gitops/telemetry';
 
 const sha = 'a'.repeat(40);
 
@@ -50,5 +50,5 @@ export const buildFailed = (source: GitopsEvent, message: string) =>
   });
 
 /** Tests log nothing unless TEST_LOG_LEVEL asks for it. */
-export const testLogger = () =>
+export const testLogger = (): Logger =>
   createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });

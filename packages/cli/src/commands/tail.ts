@@ -32,7 +32,9 @@ export function formatEvent(subject: string, raw: Uint8Array): string {
  */
 export async function tail(options: TailOptions): Promise<number> {
   const nc = await connect({ servers: options.servers, name: 'gitops-cli' });
-  const subject = options.subject.startsWith(SUBJECT_PREFIX) ? options.subject : `${SUBJECT_PREFIX}.${options.subject}`;
+  const subject = options.subject.startsWith(SUBJECT_PREFIX)
+    ? options.subject
+    : `${SUBJECT_PREFIX}.${options.subject}`;
   const consumer = await jetstream(nc).consumers.get(STREAM_NAME, {
     filter_subjects: subject,
     deliver_policy: options.fromStart ? DeliverPolicy.All : DeliverPolicy.New,
@@ -41,7 +43,9 @@ export async function tail(options: TailOptions): Promise<number> {
   let seen = 0;
   const timer = options.timeoutMs ? setTimeout(() => messages.stop(), options.timeoutMs) : undefined;
   for await (const message of messages) {
-    console.log(options.json ? Buffer.from(message.data).toString('utf8') : formatEvent(message.subject, message.data));
+    console.log(
+      options.json ? Buffer.from(message.data).toString('utf8') : formatEvent(message.subject, message.data),
+    );
     seen++;
     if (options.count && seen >= options.count) break;
   }
