@@ -9,3 +9,4 @@ export { defaultBackoff } from './consume-options.js';
 export { DeadLetterHeaders, type DeadLetterReason, deadLetterSubject, durableName } from './names.js';
 export type { PublishOptions, PublishResult } from './publish.js';
 export { DEAD_LETTER_STREAM, type StreamSpec, type TopologyOptions, streamTopology } from './topology.js';
+export { type ServiceBusConfig, startServiceBus } from './service-bus.js';

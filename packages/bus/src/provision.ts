@@ -53,6 +53,7 @@ export type ConsumerSpec = Pick<
  * change (ack wait, max deliver, and the filter, which JetStream 2.9 refuses to change: that error
  * surfaces at start).
  */
+/** `options.logger` is bound to the consumer already. */
 export async function ensureConsumer(
   jsm: JetStreamManager,
   stream: string,
@@ -67,7 +68,7 @@ export async function ensureConsumer(
     if (!isNotFound(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
     const start = await startPosition(jsm, stream, new Date(Date.now() - options.startLookbackMs));
     await jsm.consumers.add(stream, { ...spec, ...start });
-    logger.info({ consumer: spec.durable_name, filter: spec.filter_subject, ...start }, 'consumer created');
+    logger.info({ filter: spec.filter_subject, ...start }, 'consumer created');
     return;
   }
   // Where a consumer starts is fixed at creation; only these settings follow the code.
@@ -75,5 +76,5 @@ export async function ensureConsumer(
   const changed = changedFields(live, { ack_wait, max_deliver, filter_subject });
   if (changed.length === 0) return;
   await jsm.consumers.update(stream, spec.durable_name!, { ack_wait, max_deliver, filter_subject });
-  logger.info({ consumer: spec.durable_name, changed }, 'consumer updated');
+  logger.info({ changed }, 'consumer updated');
 }

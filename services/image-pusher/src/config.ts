@@ -3,10 +3,6 @@ import { type ConfigOf, env, serviceEnv } from '@gitops/config';
 /** The image pusher's environment: the common variables plus its own (docs/image-pusher.md). */
 export const pusherEnv = {
   ...serviceEnv(8093),
-  HOST: env.string('0.0.0.0'),
-  // The stream settings every service that provisions the GITOPS stream must agree on (as the receiver).
-  GITOPS_DEDUPE_WINDOW: env.duration('72h'),
-  GITOPS_STREAM_MAX_AGE: env.duration('30d'),
   REGISTRY_URL: env.url('http://127.0.0.1:5000', ['http:', 'https:']),
   REGISTRY_USERNAME: env.optional(),
   REGISTRY_PASSWORD: env.optional(),

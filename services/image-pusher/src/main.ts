@@ -1,14 +1,13 @@
-import { connectBus, streamTopology } from '@gitops/bus';
+import { startServiceBus } from '@gitops/bus';
 import { loadApplications, loadConfig } from '@gitops/config';
 import { createStageRunner } from '@gitops/queue';
-import { type Logger, createLogger, createMetrics, runService } from '@gitops/telemetry';
+import { type Logger, createLogger, createMetrics, createServiceHttp, runService } from '@gitops/telemetry';
 import { Redis } from 'ioredis';
 import { ociRegistry } from './adapters/oci-registry.js';
 import { RedisBuildNumbers } from './adapters/redis-build-numbers.js';
 import { loadSigner } from './adapters/signing-key.js';
 import { type PusherConfig, pusherEnv } from './config.js';
 import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
-import { buildHttp } from './http.js';
 import { SERVICE } from './stage.js';
 
 /** The stage's dependencies from its configuration: the registry client, build numbers, the signer. */
@@ -39,12 +38,7 @@ runService(SERVICE, async () => {
   redis.on('error', (err) => logger.warn({ err }, 'Redis connection error'));
   const deps = pusherDeps(config, redis, logger);
   const metrics = createMetrics(SERVICE);
-  const topology = streamTopology({
-    duplicateWindowMs: config.GITOPS_DEDUPE_WINDOW,
-    maxAgeMs: config.GITOPS_STREAM_MAX_AGE,
-  });
-  const bus = await connectBus({ servers: config.NATS_URL, name: SERVICE, logger, metrics, topology });
-  await bus.provision();
+  const bus = await startServiceBus(SERVICE, config, { logger, metrics });
   const runner = createStageRunner({
     service: SERVICE,
     bus,
@@ -57,7 +51,7 @@ runService(SERVICE, async () => {
   });
   await runner.start();
   const checks = { nats: () => bus.ping(), redis: () => runner.ping() };
-  const http = buildHttp({ logger, registry: metrics.registry, checks });
+  const http = createServiceHttp({ logger, registry: metrics.registry, checks });
   await http.listen({ port: config.PORT, host: config.HOST });
   logger.info(
     { port: config.PORT, apps: [...deps.apps.keys()], signed: Boolean(deps.signer) },

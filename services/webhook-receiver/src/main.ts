@@ -1,4 +1,4 @@
-import { connectBus, streamTopology } from '@gitops/bus';
+import { startServiceBus } from '@gitops/bus';
 import { loadApplications, loadConfig } from '@gitops/config';
 import { createLogger, createMetrics, runService } from '@gitops/telemetry';
 import { AppDirectory, resolveTargets } from './app-directory.js';
@@ -16,12 +16,7 @@ runService(SERVICE, async () => {
   );
   for (const problem of problems) logger.warn(problem, 'webhook secret problem');
   const metrics = createMetrics(SERVICE);
-  const topology = streamTopology({
-    duplicateWindowMs: config.GITOPS_DEDUPE_WINDOW,
-    maxAgeMs: config.GITOPS_STREAM_MAX_AGE,
-  });
-  const bus = await connectBus({ servers: config.NATS_URL, name: SERVICE, logger, metrics, topology });
-  await bus.provision();
+  const bus = await startServiceBus(SERVICE, config, { logger, metrics });
   const http = buildHttp({
     directory: new AppDirectory(targets),
     publish: (event) => bus.publish(event, { timeoutMs: config.PUBLISH_TIMEOUT }),

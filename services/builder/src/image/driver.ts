@@ -19,6 +19,8 @@ export interface ImageBuildRequest {
   outputDir: string;
   /** Cancels the build (a superseding push, shutdown). A driver stops promptly and throws. */
   signal: AbortSignal;
+  /** Build arguments (`--build-arg`): override the defaults of the Dockerfile's ARG lines. */
+  buildArgs?: Record<string, string>;
   /** One line of build output for the pipeline's log. */
   log(line: string): void;
 }

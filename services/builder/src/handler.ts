@@ -1,0 +1,93 @@
+import type { Application } from '@gitops/config';
+import type { GitopsEvent } from '@gitops/contracts';
+import type { JobContext, StageHandler } from '@gitops/queue';
+import type { BuildOutcome, BuildRequest } from './build.js';
+import { deadline } from './cancel.js';
+import type { DataDir } from './data-dir.js';
+import { BuildFailure } from './errors.js';
+import { failedEvent, resultEvent, startedEvent } from './events.js';
+import type { ResultStore } from './results.js';
+import { BuildLog } from './steps/build-log.js';
+import type { Redactor } from './steps/redact.js';
+import type { SupersedeCoordinator } from './supersede.js';
+
+export interface HandlerDeps {
+  apps: ReadonlyMap<string, Application>;
+  dataDir: DataDir;
+  results: ResultStore;
+  supersede: SupersedeCoordinator;
+  /** Publishes `build.started` as the build begins; the result goes back to the stage runner. */
+  publish(event: GitopsEvent): Promise<unknown>;
+  build(request: BuildRequest): Promise<BuildOutcome>;
+  buildTimeoutMs: number;
+  logMaxBytes: number;
+  redactor: Redactor;
+  /** Called with every finished build's result event (metrics). */
+  onResult?(event: GitopsEvent<'build.succeeded'> | GitopsEvent<'build.failed'>): void;
+}
+
+type Source = GitopsEvent<'source.received'>;
+
+async function claimAndBuild(
+  event: Source,
+  application: Application,
+  ctx: JobContext,
+  deps: HandlerDeps,
+  log: BuildLog,
+) {
+  const { app, branch, pipelineId } = event.data;
+  const lease = await deps.supersede.claim({ app, branch, pipelineId, receivedAt: Date.parse(event.time) });
+  const timeout = deadline(deps.buildTimeoutMs, 'build (BUILD_TIMEOUT)');
+  try {
+    const signal = AbortSignal.any([ctx.signal, lease.signal, timeout.signal]);
+    return await deps.build({ source: event.data, application, log, signal });
+  } finally {
+    lease.release();
+    timeout.clear();
+  }
+}
+
+async function buildAndReport(event: Source, ctx: JobContext, deps: HandlerDeps, log: BuildLog) {
+  const { app, pipelineId, commit } = event.data;
+  const logRef = deps.dataDir.log(app, pipelineId).relative;
+  const application = deps.apps.get(app);
+  log.line(`== pipeline ${pipelineId}, attempt ${ctx.attempt}: ${app} at ${commit}`);
+  await deps.publish(startedEvent(event.data, application, logRef));
+  if (!application) {
+    const failure = new BuildFailure(`no application "${app}" in the application file`, 'invalid-config');
+    log.line(failure.message);
+    const outcome = { durationMs: 0, steps: [], reports: {} };
+    return failedEvent(event.data, undefined, failure, outcome, logRef, log.redactor);
+  }
+  const outcome = await claimAndBuild(event, application, ctx, deps, log);
+  return resultEvent(event.data, application, outcome, logRef, log.redactor);
+}
+
+/**
+ * The stage's handler for `source.received`. A pipeline with a recorded result republishes it
+ * (same event ids) without building; otherwise it publishes `build.started`, builds, records the
+ * result and hands it to the stage runner to publish.
+ */
+export function createBuildHandler(deps: HandlerDeps): StageHandler<'source.received'> {
+  return async (event, ctx) => {
+    const { app, pipelineId } = event.data;
+    const recorded = await deps.results.read(app, pipelineId);
+    if (recorded) {
+      ctx.logger.info('pipeline already built; republishing its result');
+      return recorded;
+    }
+    const log = await BuildLog.open(deps.dataDir.log(app, pipelineId).path, {
+      maxBytes: deps.logMaxBytes,
+      redactor: deps.redactor,
+    });
+    try {
+      const result = await buildAndReport(event, ctx, deps, log);
+      await deps.results.write(app, pipelineId, [result]);
+      deps.onResult?.(result);
+      ctx.logger.info({ result: result.type, durationMs: result.data.durationMs }, 'build finished');
+      return [result];
+    } finally {
+      await log.close();
+    }
+  };
+}

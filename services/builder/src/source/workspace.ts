@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/** A build's own directory: the checkout, and the HOME and TMPDIR its steps get. */
+export interface Workspace {
+  root: string;
+  /** The checkout at the pushed commit. */
+  src: string;
+  home: string;
+  tmp: string;
+}
+
+/** Removes whatever an earlier attempt of the same pipeline left, then lays out a fresh workspace. */
+export async function createWorkspace(root: string): Promise<Workspace> {
+  await removeWorkspace(root);
+  const workspace = { root, src: join(root, 'src'), home: join(root, 'home'), tmp: join(root, 'tmp') };
+  await mkdir(workspace.home, { recursive: true });
+  await mkdir(workspace.tmp, { recursive: true });
+  return workspace;
+}
+
+/**
+ * Removes a workspace whatever its steps left in it. Some tools write read-only directories (Go's
+ * module cache), which `rm` cannot empty, so write permission is given back first on failure.
+ */
+export async function removeWorkspace(root: string): Promise<void> {
+  try {
+    await rm(root, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    await promisify(execFile)('chmod', ['-R', 'u+rwx', root]).catch(() => undefined);
+    await rm(root, { recursive: true, force: true, maxRetries: 3 });
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type GitServer, type RedisServer, startGitServer, startRedisServer } from '@gitops/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sourceEvent, testApplication } from './test/source-event.js';
+import { type SourceRepo, createSourceRepo } from './test/source-repo.js';
+import { type StageHarness, startStageHarness } from './test/stage-harness.js';
+
+const SCRATCH = { Dockerfile: 'FROM scratch\nCOPY app.txt /app.txt\n', 'app.txt': 'hello\n' };
+const names = (messages: { json: Record<string, unknown> }[]) => messages.map((m) => m.json.type);
+
+describe('the build stage, against real NATS, Redis and git servers', () => {
+  let redis: RedisServer;
+  let git: GitServer;
+  let h: StageHarness;
+  let app: string;
+  let repo: SourceRepo;
+
+  beforeAll(async () => {
+    [redis, git] = await Promise.all([startRedisServer(), startGitServer()]);
+  });
+  afterAll(async () => {
+    await Promise.all([redis?.dispose(), git?.dispose()]);
+  });
+  beforeEach(async () => {
+    h = await startStageHarness(redis.url);
+    app = `app-${randomUUID().slice(0, 8)}`;
+    repo = await createSourceRepo(git, `acme/${app}`);
+  });
+  afterEach(() => h?.dispose());
+
+  it('publishes build.started, then build.succeeded with the image layout, for a pushed commit', async () => {
+    await h.replica([testApplication(app, repo.url)]);
+    const sha = await repo.push(SCRATCH);
+    const source = sourceEvent(app, repo.url, sha);
+    await h.bus.publish(source);
+    const [started, succeeded] = await h.buildEvents(app, 2);
+    const { pipelineId } = source.data;
+    expect(names([started!, succeeded!])).toEqual([
+      'dev.gitops.build.started.v1',
+      'dev.gitops.build.succeeded.v1',
+    ]);
+    expect(started?.json).toMatchObject({
+      id: `${pipelineId}.build.started`,
+      data: {
+        pipelineId,
+        commit: sha,
+        source: { repoURL: repo.url, ref: 'refs/heads/main', branch: 'main' },
+      },
+    });
+    expect(succeeded?.headers['Nats-Msg-Id']).toBe(`${pipelineId}.build.succeeded`);
+    const data = succeeded?.json.data as { image: { digest: string; layout: string }; logRef: string };
+    expect(data).toMatchObject({
+      image: { digest: expect.stringMatching(/^sha256:/), layout: `images/${app}/${pipelineId}` },
+      logRef: `logs/${app}/${pipelineId}/build.log`,
+    });
+    const index = await readFile(join(h.dataDir.root, data.image.layout, 'index.json'), 'utf8');
+    expect(index).toContain(data.image.digest);
+  });
+
+  it('publishes build.failed naming the step and its exit code when the test step fails', async () => {
+    await h.replica([testApplication(app, repo.url)]);
+    const sha = await repo.push({ ...SCRATCH, '.gitops.yaml': 'steps: [{ name: test, run: "exit 3" }]\n' });
+    await h.bus.publish(sourceEvent(app, repo.url, sha));
+    const [, failed] = await h.buildEvents(app, 2);
+    expect(failed?.json.data).toMatchObject({
+      error: { message: 'step test failed with exit code 3', step: 'test' },
+      reason: 'step-failed',
+      steps: expect.arrayContaining([
+        expect.objectContaining({ name: 'test', status: 'failed', exitCode: 3 }),
+      ]),
+    });
+  });
+
+  it('republishes the recorded result with the same id for a replayed source.received, without building again', async () => {
+    await h.replica([testApplication(app, repo.url)]);
+    const source = sourceEvent(app, repo.url, await repo.push(SCRATCH));
+    await h.bus.publish(source);
+    const [, first] = await h.buildEvents(app, 2);
+    // Past the duplicate window JetStream stores the replay, and the finished job is no longer kept.
+    await vi.waitFor(async () => expect(await h.bus.publish(source)).toMatchObject({ duplicate: false }));
+    const events = await h.buildEvents(app, 3);
+    expect(names(events)).toEqual([
+      'dev.gitops.build.started.v1',
+      'dev.gitops.build.succeeded.v1',
+      'dev.gitops.build.succeeded.v1',
+    ]);
+    expect(events[2]?.json).toEqual(first?.json);
+    expect(h.imagesBuilt()).toBe(1);
+  });
+
+  it('cancels the older build when a newer push to the branch arrives, across two replicas', async () => {
+    const apps = [testApplication(app, repo.url)];
+    // One after the other: two replicas creating the durable consumer at the same instant race in
+    // packages/bus (ensureConsumer: info, then add), and the second fails to start.
+    await h.replica(apps);
+    await h.replica(apps);
+    const marker = join(await mkdtemp(join(tmpdir(), 'builder-marker-')), 'started');
+    const slow = `steps: [{ name: test, run: "touch ${marker}; sleep 60" }]\n`;
+    const older = sourceEvent(app, repo.url, await repo.push({ ...SCRATCH, '.gitops.yaml': slow }));
+    await h.bus.publish(older);
+    await vi.waitFor(() => readFile(marker), { timeout: 20_000, interval: 100 });
+    const newer = sourceEvent(app, repo.url, await repo.push({ ...SCRATCH, '.gitops.yaml': 'steps: []\n' }));
+    await h.bus.publish(newer);
+    const events = await h.buildEvents(app, 4);
+    const result = (pipelineId: string) =>
+      events.find((e) => e.json.subject === pipelineId && e.json.type !== 'dev.gitops.build.started.v1');
+    expect(result(older.data.pipelineId)?.json.data).toMatchObject({
+      reason: 'superseded',
+      error: {
+        step: 'test',
+        message: `superseded by pipeline ${newer.data.pipelineId}, a newer push to main`,
+      },
+    });
+    expect(result(newer.data.pipelineId)?.json.type).toBe('dev.gitops.build.succeeded.v1');
+  });
+
+  it('publishes build.failed for an application the builder does not know, instead of crashing', async () => {
+    await h.replica([testApplication('another', repo.url)]);
+    await h.bus.publish(sourceEvent(app, repo.url, await repo.push(SCRATCH)));
+    const [, failed] = await h.buildEvents(app, 2);
+    expect(failed?.json.data).toMatchObject({
+      reason: 'invalid-config',
+      error: { message: `no application "${app}" in the application file` },
+    });
+  });
+});
