@@ -124,6 +124,19 @@ describe('bus.consume', () => {
     );
   });
 
+  it('lets several replicas create the same consumer at the same moment', async () => {
+    const { app, options } = scenario();
+    const replicas = await Promise.all([open(), open(), open()]);
+    const handled: string[] = [];
+    await Promise.all(
+      replicas.map((bus) => bus.consume(options, async ({ event }) => void handled.push(event.event.id))),
+    );
+    const event = sourceReceived(app);
+    await replicas[0]!.publish(event);
+    await settled(options.durable);
+    expect(handled).toEqual([event.id]);
+  });
+
   it('retries a handler that throws a transient error, then acks it', async () => {
     const { app, options } = scenario();
     const bus = await open();

@@ -48,12 +48,35 @@ export type ConsumerSpec = Pick<
   'durable_name' | 'filter_subject' | 'ack_policy' | 'ack_wait' | 'max_deliver'
 >;
 
+/** Adds the consumer; false when a concurrent replica created it first (with its own start position). */
+async function createConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  spec: ConsumerSpec,
+  options: { startLookbackMs: number; logger: Logger },
+): Promise<boolean> {
+  const start = await startPosition(jsm, stream, new Date(Date.now() - options.startLookbackMs));
+  try {
+    await jsm.consumers.add(stream, { ...spec, ...start });
+  } catch (err) {
+    const exists = await jsm.consumers.info(stream, spec.durable_name!).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) throw err;
+    return false;
+  }
+  options.logger.info({ filter: spec.filter_subject, ...start }, 'consumer created');
+  return true;
+}
+
 /**
  * Creates the durable consumer, starting `startLookbackMs` back, or updates the settings that may
  * change (ack wait, max deliver, and the filter, which JetStream 2.9 refuses to change: that error
  * surfaces at start).
+ *
+ `options.logger` is bound to the consumer already.
  */
-/** `options.logger` is bound to the consumer already. */
 export async function ensureConsumer(
   jsm: JetStreamManager,
   stream: string,
@@ -66,10 +89,10 @@ export async function ensureConsumer(
     live = (await jsm.consumers.info(stream, spec.durable_name!)).config;
   } catch (err) {
     if (!isNotFound(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
-    const start = await startPosition(jsm, stream, new Date(Date.now() - options.startLookbackMs));
-    await jsm.consumers.add(stream, { ...spec, ...start });
-    logger.info({ filter: spec.filter_subject, ...start }, 'consumer created');
-    return;
+    const created = await createConsumer(jsm, stream, spec, options);
+    if (created) return;
+    // Another replica created it between our info and add: take what it made.
+    live = (await jsm.consumers.info(stream, spec.durable_name!)).config;
   }
   // Where a consumer starts is fixed at creation; only these settings follow the code.
   const { ack_wait, max_deliver, filter_subject } = spec;

@@ -4,10 +4,6 @@ import type { GitCredentials } from './source/git-access.js';
 /** The builder's environment: the common variables plus its own (docs/builder.md). */
 export const builderEnv = {
   ...serviceEnv(8092),
-  HOST: env.string('0.0.0.0'),
-  /** The stream's settings, as the webhook receiver reads them: any service may provision the stream first. */
-  GITOPS_DEDUPE_WINDOW: env.duration('72h'),
-  GITOPS_STREAM_MAX_AGE: env.duration('30d'),
   BUILDER_CONCURRENCY: env.int(1, 1, 64),
   BUILD_TIMEOUT: env.duration('30m'),
   STEP_TIMEOUT: env.duration('10m'),

@@ -1,4 +1,4 @@
-import { type Bus, connectBus, streamTopology } from '@gitops/bus';
+import { type Bus, startServiceBus } from '@gitops/bus';
 import { type Application, loadApplications, loadConfig } from '@gitops/config';
 import { type Logger, type Metrics, createLogger, createMetrics, runService } from '@gitops/telemetry';
 import { Redis } from 'ioredis';
@@ -53,13 +53,7 @@ runService(SERVICE, async () => {
   const apps = loadApplications(config.GITOPS_APPS);
   const dataDir = new DataDir(config.GITOPS_DATA_DIR);
   const metrics = createMetrics(SERVICE);
-  // The same stream settings as every service, so whichever starts first provisions the same stream.
-  const topology = streamTopology({
-    duplicateWindowMs: config.GITOPS_DEDUPE_WINDOW,
-    maxAgeMs: config.GITOPS_STREAM_MAX_AGE,
-  });
-  const bus = await connectBus({ servers: config.NATS_URL, name: SERVICE, logger, metrics, topology });
-  await bus.provision();
+  const bus = await startServiceBus(SERVICE, config, { logger, metrics });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   redis.on('error', (err) => logger.warn({ err }, 'Redis connection error'));
   const stage = stageOf({ config, credentials, apps, dataDir, bus, redis, logger, metrics });
