@@ -1,18 +1,25 @@
-// The pipeline end to end, every service as its own process, against real servers. Each stage
-// issue extends this file so the pipeline always flows as far as it is built.
+// The pipeline end to end, every service as its own process, against real servers: a push to a
+// real git server, through its post-receive hook to the receiver, the builder and the image pusher,
+// to an image in a real registry. Each stage issue extends this file so the pipeline always flows
+// as far as it is built.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   type GitServer,
   type NatsServer,
+  type RedisServer,
+  type Registry,
   type ServiceProcess,
+  type StoredMessage,
   git,
   makeCommit,
   readStream,
   repoRoot,
   startGitServer,
   startNatsServer,
+  startRedisServer,
+  startRegistry,
   startService,
 } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,39 +27,63 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const SECRET = 'e2e-webhook-secret';
 const hook = readFileSync(resolve(repoRoot, 'infra/git-hooks/post-receive'), 'utf8');
 const author = { name: 'Ada Lovelace', email: 'ada@example.com' };
+const source = {
+  Dockerfile: 'FROM scratch\nCOPY app.txt /srv/app.txt\nCMD ["/srv/app.txt"]\n',
+  'app.txt': 'hello from the pipeline\n',
+  '.gitops.yaml': 'version: 1\nsteps:\n  - name: test\n    run: test -s app.txt\n',
+};
 
-const application = (repoURL: string) => `apiVersion: gitops.platform/v1
+const application = (repoURL: string, imageRepository: string) => `apiVersion: gitops.platform/v1
 kind: Application
 metadata: { name: hello }
 spec:
   source: { repoURL: '${repoURL}', branches: [main] }
-  image: { repository: 127.0.0.1:5000/acme/hello }
+  image: { repository: ${imageRepository} }
   config: { repoURL: '${repoURL.replace('hello.git', 'hello-config.git')}', path: envs/dev }
   destination: { namespace: hello }
 `;
 
+const dataOf = (message: StoredMessage | undefined) => (message?.json.data ?? {}) as Record<string, unknown>;
+const ofPipeline = (messages: StoredMessage[], pipelineId: string, type: string) =>
+  messages.find((m) => m.json.subject === pipelineId && m.json.type === `dev.gitops.${type}.v1`);
+
 describe('a push to a real git server', () => {
   let nats: NatsServer;
+  let redis: RedisServer;
+  let registry: Registry;
   let gitServer: GitServer;
-  let receiver: ServiceProcess;
+  const services: ServiceProcess[] = [];
   let work: string;
 
   beforeAll(async () => {
-    [nats, gitServer] = await Promise.all([startNatsServer(), startGitServer()]);
+    [nats, redis, registry, gitServer] = await Promise.all([
+      startNatsServer(),
+      startRedisServer(),
+      startRegistry(),
+      startGitServer(),
+    ]);
     const dir = mkdtempSync(join(tmpdir(), 'gitops-e2e-'));
     const appsFile = join(dir, 'gitops.yaml');
     const repoURL = `${gitServer.url}/acme/hello.git`;
-    writeFileSync(appsFile, application(repoURL));
-    receiver = await startService('webhook-receiver', {
+    writeFileSync(appsFile, application(repoURL, `${registry.host}/acme/hello`));
+    const env = {
       NATS_URL: nats.url,
+      REDIS_URL: redis.url,
       GITOPS_APPS: appsFile,
-      WEBHOOK_SECRET: SECRET,
-      GITOPS_DATA_DIR: dir,
-    });
+      GITOPS_DATA_DIR: join(dir, 'data'),
+      REGISTRY_URL: registry.url,
+    };
+    services.push(
+      ...(await Promise.all([
+        startService('webhook-receiver', { ...env, WEBHOOK_SECRET: SECRET }),
+        startService('builder', env),
+        startService('image-pusher', env),
+      ])),
+    );
     const repo = await gitServer.createBareRepo('acme/hello', {
       postReceiveHook: hook,
       config: {
-        'gitops.webhookUrl': `${receiver.url}/webhooks/generic`,
+        'gitops.webhookUrl': `${services[0]!.url}/webhooks/generic`,
         'gitops.repoUrl': repoURL,
         'gitops.secret': SECRET,
       },
@@ -62,39 +93,59 @@ describe('a push to a real git server', () => {
   });
 
   afterAll(async () => {
-    const code = await receiver?.stop();
-    expect(code, 'the receiver exits cleanly on SIGTERM').toBe(0);
-    await Promise.all([nats?.dispose(), gitServer?.dispose()]);
+    const codes = await Promise.all(services.map((service) => service.stop()));
+    await Promise.all([nats, redis, registry, gitServer].map((server) => server?.dispose()));
+    expect(codes, 'every service exits cleanly on SIGTERM').toEqual(services.map(() => 0));
   });
 
-  it('arrives on NATS as source.received with the pushed commit, author and branch', async () => {
-    const sha = await makeCommit(work, { 'README.md': '# hello\n' }, 'feat: first commit', author);
+  it('becomes source.received, build.succeeded and image.pushed, and the image pulls by digest', async () => {
+    const sha = await makeCommit(work, source, 'feat: first commit', author);
     await git(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
 
-    const [message] = await readStream(nats.url, 'gitops.v1.hello.source.received', { atLeast: 1 });
-    expect(message?.json).toMatchObject({
+    const [received] = await readStream(nats.url, 'gitops.v1.hello.source.received', { atLeast: 1 });
+    expect(received?.json).toMatchObject({
       type: 'dev.gitops.source.received.v1',
       source: '/gitops/webhook-receiver',
     });
-    expect(message?.json.data).toMatchObject({
+    expect(dataOf(received)).toMatchObject({
       app: 'hello',
       provider: 'generic',
       commit: sha,
       branch: 'main',
-      ref: 'refs/heads/main',
-      after: sha,
       headCommit: { sha, message: 'feat: first commit', author },
     });
+    const pipelineId = received!.json.subject as string;
+
+    const events = await readStream(nats.url, 'gitops.v1.hello.>', { atLeast: 4, timeoutMs: 60_000 });
+    const built = dataOf(ofPipeline(events, pipelineId, 'build.succeeded'));
+    expect(ofPipeline(events, pipelineId, 'build.started')).toBeDefined();
+    expect(built).toMatchObject({
+      commit: sha,
+      steps: expect.arrayContaining([expect.objectContaining({ name: 'test', status: 'succeeded' })]),
+    });
+    const pushed = dataOf(ofPipeline(events, pipelineId, 'image.pushed'));
+    const digest = (built.image as { digest: string }).digest;
+    expect(pushed).toMatchObject({
+      repository: `${registry.host}/acme/hello`,
+      digest,
+      tags: expect.arrayContaining([`main-${sha.slice(0, 7)}-1`, `sha-${sha}`]),
+    });
+
+    const manifest = await fetch(`${registry.url}/v2/acme/hello/manifests/${digest}`, {
+      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers.get('docker-content-digest')).toBe(digest);
   });
 
   it('starts one pipeline per push, and none for a pushed tag', async () => {
-    const sha = await makeCommit(work, { 'src/app.js': 'export {};\n' }, 'feat: second', author);
+    const sha = await makeCommit(work, { 'app.txt': 'second version\n' }, 'feat: second', author);
     await git(['tag', 'v1.0.0'], { cwd: work });
     await git(['push', '-q', 'origin', 'HEAD:main', 'v1.0.0'], { cwd: work });
 
-    const messages = await readStream(nats.url, 'gitops.v1.hello.source.received', { atLeast: 2 });
-    expect(messages.map((m) => (m.json.data as { commit: string }).commit)).toContain(sha);
+    const received = await readStream(nats.url, 'gitops.v1.hello.source.received', { atLeast: 2 });
+    expect(received.map((m) => dataOf(m).commit)).toContain(sha);
     await new Promise((r) => setTimeout(r, 500));
-    expect(await readStream(nats.url, 'gitops.v1.hello.>')).toHaveLength(2);
+    expect(await readStream(nats.url, 'gitops.v1.hello.source.received')).toHaveLength(2);
   });
 });

@@ -4,7 +4,8 @@
 #
 #   scripts/servers.sh up [name…]  start each one whose port is free (installing missing binaries with apt-get);
 #                                  names (nats redis registry git) limit it to those
-#   scripts/servers.sh install  only install the missing binaries (what the tests need: they start their own servers)
+#   scripts/servers.sh install  only install the missing binaries, servers and build tools (buildah, skopeo,
+#                               busybox-static): what the tests need, since they start their own servers
 #   scripts/servers.sh status   say what runs where; exits 1 when one is not running
 #   scripts/servers.sh down     stop the ones this script started (by pid file); others are left alone
 #
@@ -177,10 +178,16 @@ up() {
   for name in "${to_start[@]}"; do start "$name"; done
 }
 
+# The tools the builder runs (buildah) and its tests use (skopeo, a busybox base image).
+TOOLS=(buildah:buildah skopeo:skopeo busybox:busybox-static)
+
 install() {
-  local name missing=()
+  local name tool missing=()
   for name in "${SERVERS[@]}"; do
     find_bin "$(binary_of "$name")" >/dev/null || missing+=("$(package_of "$name")")
+  done
+  for tool in "${TOOLS[@]}"; do
+    find_bin "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
   done
   if ((${#missing[@]} == 0)); then echo "servers: every binary is installed"; else install_packages "${missing[@]}"; fi
 }
