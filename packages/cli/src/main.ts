@@ -6,7 +6,7 @@ import { validate } from './commands/validate.js';
 
 const USAGE = `usage: gitops <command> [options]
   validate [file]                  check the application file (default: $GITOPS_APPS or ./gitops.yaml)
-  tail [subject] [--from-start] [--count N] [--timeout 30s] [--json]
+  tail [subject] [--from-start] [--count N] [--until image.pushed,build.failed] [--timeout 30s] [--json]
                                    follow events, e.g. 'hello.>' or '*.deploy.>' (default: all)
 environment: NATS_URL (default nats://127.0.0.1:4222), GITOPS_APPS`;
 
@@ -15,6 +15,7 @@ const { values, positionals } = parseArgs({
   options: {
     'from-start': { type: 'boolean', default: false },
     count: { type: 'string' },
+    until: { type: 'string' },
     timeout: { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -41,6 +42,7 @@ async function run(): Promise<number> {
         subject: argument ?? '>',
         fromStart: values['from-start'],
         count: config.COUNT || undefined,
+        until: values.until?.split(',').map((name) => name.trim()),
         timeoutMs: config.TIMEOUT || undefined,
         json: values.json,
       });

@@ -7,9 +7,14 @@ export interface TailOptions {
   subject: string;
   fromStart: boolean;
   count?: number;
+  /** Stop after the first event whose `<stage>.<event>` is one of these (e.g. image.pushed, build.failed). */
+  until?: string[];
   timeoutMs?: number;
   json: boolean;
 }
+
+/** An `until` event with this ending means the pipeline failed: tail then exits 1. */
+const FAILED = /\.failed$/;
 
 /** One readable line for an event: time, subject, pipeline, and the fields a person looks for. */
 export function formatEvent(subject: string, raw: Uint8Array): string {
@@ -28,7 +33,7 @@ export function formatEvent(subject: string, raw: Uint8Array): string {
 /**
  * `gitops tail [subject]`: follows events from the GITOPS stream with an ordered (ephemeral)
  * consumer, so it needs no durable state and misses nothing that is stored. Exits after `count`
- * events (0) or when `timeoutMs` passes first (1).
+ * events or an `until` event (0, or 1 for a `*.failed` one), or when `timeoutMs` passes first (1).
  */
 export async function tail(options: TailOptions): Promise<number> {
   const nc = await connect({ servers: options.servers, name: 'gitops-cli' });
@@ -41,15 +46,19 @@ export async function tail(options: TailOptions): Promise<number> {
   });
   const messages = await consumer.consume();
   let seen = 0;
+  let stoppedBy: string | undefined;
   const timer = options.timeoutMs ? setTimeout(() => messages.stop(), options.timeoutMs) : undefined;
   for await (const message of messages) {
     console.log(
       options.json ? Buffer.from(message.data).toString('utf8') : formatEvent(message.subject, message.data),
     );
     seen++;
-    if (options.count && seen >= options.count) break;
+    const name = message.subject.split('.').slice(3).join('.');
+    if (options.until?.includes(name)) stoppedBy = name;
+    if (stoppedBy || (options.count && seen >= options.count)) break;
   }
   clearTimeout(timer);
   await nc.close();
+  if (options.until) return stoppedBy && !FAILED.test(stoppedBy) ? 0 : 1;
   return options.count && seen < options.count ? 1 : 0;
 }
