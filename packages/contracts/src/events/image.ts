@@ -14,8 +14,6 @@ export const ImagePushed = eventData({
   /** The application's build counter, allocated once per pipeline: the last part of the version tag. */
   buildNumber: Type.Optional(Type.Integer({ minimum: 1 })),
   /** The SLSA provenance attached to the image (tag-schema fallback `sha256-<hex>.att`). */
-  provenance: Type.Optional(
-    Type.Object({ tag: Type.String(), digest: Digest, signed: Type.Boolean() }),
-  ),
+  provenance: Type.Optional(Type.Object({ tag: Type.String(), digest: Digest, signed: Type.Boolean() })),
 });
 export const ImageFailed = eventData({ ...imageFields, error: StageError });
