@@ -23,3 +23,14 @@ export const eventData = <P extends Record<string, TSchema>>(props: P) =>
 
 /** Why a stage failed: a message a person can act on, and the step it failed in where there are steps. */
 export const StageError = Type.Object({ message: Type.String(), step: Type.Optional(Type.String()) });
+
+/** The fields that tie an event to its pipeline, copied from the event a stage consumed onto the ones it publishes. */
+export const pipelineOf = ({
+  pipelineId,
+  app,
+  commit,
+}: { pipelineId: string; app: string; commit: string }) => ({
+  pipelineId,
+  app,
+  commit,
+});

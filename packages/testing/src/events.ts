@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type GitopsEvent, createEvent } from '@gitops/contracts';
+import { type GitopsEvent, createEvent, pipelineOf } from '@gitops/contracts';
 import { type Logger, createLogger } from '@gitops/telemetry';
 
 const sha = 'a'.repeat(40);
@@ -32,10 +32,8 @@ export function sourceReceived(app: string, overrides: Partial<SourceReceived['d
   });
 }
 
-const pipeline = (source: GitopsEvent) => {
-  const { pipelineId, app, commit } = source.data as { pipelineId: string; app: string; commit: string };
-  return { pipelineId, app, commit };
-};
+const pipeline = (source: GitopsEvent) =>
+  pipelineOf(source.data as { pipelineId: string; app: string; commit: string });
 
 /** The event a test stage answers for a source event. */
 export const buildStarted = (source: GitopsEvent) =>

@@ -1,5 +1,5 @@
 import type { Application } from '@gitops/config';
-import { type EventData, type GitopsEvent, createEvent } from '@gitops/contracts';
+import { type EventData, type GitopsEvent, createEvent, pipelineOf } from '@gitops/contracts';
 import { describeError } from '@gitops/errors';
 import type { BuildOutcome } from './build.js';
 import type { BuildFailure } from './errors.js';
@@ -10,8 +10,6 @@ export const SERVICE = 'builder';
 type Source = EventData<'source.received'>;
 type ResultEvent = GitopsEvent<'build.succeeded'> | GitopsEvent<'build.failed'>;
 type Failure = Pick<BuildFailure, 'message' | 'reason' | 'step'>;
-
-const pipeline = ({ pipelineId, app, commit }: Source) => ({ pipelineId, app, commit });
 
 /** What was built: the application's repository (the one fetched), the pushed ref and branch. */
 const sourceOf = (source: Source, application: Application | undefined) => ({
@@ -27,7 +25,7 @@ const resultFields = (
   outcome: Omit<BuildOutcome, 'failure'>,
   logRef: string | undefined,
 ) => ({
-  ...pipeline(source),
+  ...pipelineOf(source),
   durationMs: outcome.durationMs,
   steps: outcome.steps,
   ...outcome.reports,
@@ -39,7 +37,7 @@ export function startedEvent(source: Source, application: Application | undefine
   return createEvent({
     name: 'build.started',
     service: SERVICE,
-    data: { ...pipeline(source), source: sourceOf(source, application), logRef },
+    data: { ...pipelineOf(source), source: sourceOf(source, application), logRef },
   });
 }
 

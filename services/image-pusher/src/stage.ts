@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Application } from '@gitops/config';
-import { type GitopsEvent, createEvent } from '@gitops/contracts';
+import { type GitopsEvent, createEvent, pipelineOf } from '@gitops/contracts';
 import { AppError, describeError } from '@gitops/errors';
 import type { PushOutcome, PushPlan } from './ports.js';
 import type { ProvenanceInput } from './provenance.js';
@@ -85,14 +85,11 @@ export function pushedEvent(
     provenance: { tag: string; digest: string; signed: boolean };
   },
 ): GitopsEvent<'image.pushed'> {
-  const { pipelineId, app, commit } = event.data;
   return createEvent({
     name: 'image.pushed',
     service: SERVICE,
     data: {
-      pipelineId,
-      app,
-      commit,
+      ...pipelineOf(event.data),
       repository: plan.repository,
       tags: outcome.tags,
       digest: outcome.subject.digest,
@@ -112,14 +109,11 @@ export function failedEvent(
   err: unknown,
   now: number,
 ): GitopsEvent<'image.failed'> {
-  const { pipelineId, app, commit } = event.data;
   return createEvent({
     name: 'image.failed',
     service: SERVICE,
     data: {
-      pipelineId,
-      app,
-      commit,
+      ...pipelineOf(event.data),
       repository,
       durationMs: Math.max(0, now - Date.parse(event.time)),
       error: { message: describeError(err) },

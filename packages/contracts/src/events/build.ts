@@ -29,11 +29,17 @@ export const BuildStarted = eventData({
   logRef: Type.Optional(Type.String()),
 });
 
-export const BuildSucceeded = eventData({
+/** What every finished build reports, whatever its outcome. */
+const resultFields = {
   durationMs: Type.Number({ minimum: 0 }),
   steps: Type.Array(Step),
   coverage: Type.Optional(Coverage),
   tests: Type.Optional(Tests),
+  logRef: Type.Optional(Type.String()),
+};
+
+export const BuildSucceeded = eventData({
+  ...resultFields,
   image: Type.Object({
     digest: Digest,
     size: Type.Integer({ minimum: 0 }),
@@ -43,15 +49,10 @@ export const BuildSucceeded = eventData({
     baseImages: Type.Optional(Type.Array(Type.Object({ name: Type.String(), digest: Digest }))),
   }),
   source: BuildSource,
-  logRef: Type.Optional(Type.String()),
 });
 export const BuildFailed = eventData({
-  durationMs: Type.Number({ minimum: 0 }),
-  steps: Type.Array(Step),
-  coverage: Type.Optional(Coverage),
-  tests: Type.Optional(Tests),
+  ...resultFields,
   error: StageError,
   reason: Type.Optional(Type.String()),
   source: Type.Optional(BuildSource),
-  logRef: Type.Optional(Type.String()),
 });
