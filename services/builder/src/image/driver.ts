@@ -38,3 +38,13 @@ export interface ImageDriver {
   readonly name: 'native' | 'buildah';
   build(request: ImageBuildRequest): Promise<BuiltImage>;
 }
+
+/** What both drivers are constructed with. */
+export interface DriverSettings {
+  /** GITOPS_DATA_DIR: the base-layer cache and buildah's storage live under it. */
+  dataDir: string;
+  /** Registry configuration (REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD, REGISTRY_CA_FILE). */
+  env: NodeJS.ProcessEnv;
+  /** The largest build context accepted, after .dockerignore. */
+  contextMaxBytes: number;
+}

@@ -8,16 +8,10 @@ import type { Digest } from '../digest.js';
 import { dockerfilePath } from '../dockerfile-path.js';
 import { type RawInstruction, parseDockerfile } from '../dockerfile/dockerfile.js';
 import { registryImages, resolveStages } from '../dockerfile/from.js';
-import type { BuiltImage, ImageBuildRequest, ImageDriver } from '../driver.js';
+import type { BuiltImage, DriverSettings, ImageBuildRequest, ImageDriver } from '../driver.js';
 import { buildahFailure } from './buildah-error.js';
 import { type BuildahCall, runBuildah } from './buildah-process.js';
 import { writeRegistryConfig } from './registry-config.js';
-
-export interface BuildahDriverOptions {
-  dataDir: string;
-  env: NodeJS.ProcessEnv;
-  contextMaxBytes: number;
-}
 
 /** The storage driver on every call: buildah ignores STORAGE_DRIVER, and vfs works everywhere. */
 const STORAGE_DRIVER = 'vfs';
@@ -31,7 +25,7 @@ export class BuildahImageDriver implements ImageDriver {
   readonly name = 'buildah';
   private readonly storage: string[];
 
-  constructor(private readonly options: BuildahDriverOptions) {
+  constructor(private readonly options: DriverSettings) {
     const root = join(options.dataDir, 'buildah');
     this.storage = [
       '--storage-driver',

@@ -6,18 +6,12 @@ import type { Digest } from '../digest.js';
 import { readDockerfile } from '../dockerfile-path.js';
 import { checkNative, parseDockerfile } from '../dockerfile/dockerfile.js';
 import { type FromLine, resolveStages } from '../dockerfile/from.js';
-import type { BuiltImage, ImageBuildRequest, ImageDriver } from '../driver.js';
+import type { BuiltImage, DriverSettings, ImageBuildRequest, ImageDriver } from '../driver.js';
 import { type WrittenLayer, writeLayer } from '../tar/layer-writer.js';
 import { type BaseImage, linkBaseLayers, pullBaseImage } from './base-image.js';
 import { resolveCopy } from './copy-sources.js';
 import type { HistoryEntry, ImageConfig } from './image-config.js';
 import { type StagePlan, planStage } from './stage.js';
-
-export interface NativeDriverOptions {
-  dataDir: string;
-  env: NodeJS.ProcessEnv;
-  contextMaxBytes: number;
-}
 
 const HISTORY_COMMENT = 'gitops native image driver';
 
@@ -31,7 +25,7 @@ export class NativeImageDriver implements ImageDriver {
 
   private readonly cacheDir: string;
 
-  constructor(private readonly options: NativeDriverOptions) {
+  constructor(private readonly options: DriverSettings) {
     this.cacheDir = join(options.dataDir, 'cache');
   }
 
