@@ -16,12 +16,12 @@ async function readOnce(natsUrl: string, filter: string, stream: string): Promis
       filter_subjects: filter,
       deliver_policy: DeliverPolicy.All,
     });
+    // Exactly what is stored now: no waiting for an empty fetch to expire.
+    const { num_pending: stored } = await consumer.info();
     const out: StoredMessage[] = [];
-    for (;;) {
-      const batch = await consumer.fetch({ max_messages: 256, expires: 1000 });
-      let got = 0;
-      for await (const m of batch) {
-        got++;
+    for (let before = -1; out.length < stored && out.length > before; ) {
+      before = out.length;
+      for await (const m of await consumer.fetch({ max_messages: stored - out.length, expires: 2000 })) {
         const headers: Record<string, string> = {};
         for (const [key, values] of m.headers ?? []) headers[key] = values.join(',');
         out.push({
@@ -31,8 +31,8 @@ async function readOnce(natsUrl: string, filter: string, stream: string): Promis
           json: JSON.parse(Buffer.from(m.data).toString('utf8')),
         });
       }
-      if (got === 0) return out;
     }
+    return out;
   } catch (err) {
     if (/stream not found/i.test((err as Error).message)) return [];
     throw err;
