@@ -138,14 +138,33 @@ describe('a push to a real git server', () => {
     expect(manifest.headers.get('docker-content-digest')).toBe(digest);
   });
 
+  it('ends in build.failed naming the failing step, and pushes no image', async () => {
+    const sha = await makeCommit(work, { 'app.txt': '' }, 'fix: empty the app', author);
+    await git(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
+
+    const received = await readStream(nats.url, 'gitops.v1.hello.source.received', { atLeast: 2 });
+    const pipelineId = received.find((m) => dataOf(m).commit === sha)!.json.subject as string;
+    const events = await readStream(nats.url, 'gitops.v1.hello.build.failed', {
+      atLeast: 1,
+      timeoutMs: 60_000,
+    });
+    expect(dataOf(ofPipeline(events, pipelineId, 'build.failed'))).toMatchObject({
+      commit: sha,
+      reason: 'step-failed',
+      error: { step: 'test', message: expect.stringContaining('exit code 1') },
+    });
+    const images = await readStream(nats.url, 'gitops.v1.hello.image.>');
+    expect(images.filter((m) => m.json.subject === pipelineId)).toEqual([]);
+  });
+
   it('starts one pipeline per push, and none for a pushed tag', async () => {
     const sha = await makeCommit(work, { 'app.txt': 'second version\n' }, 'feat: second', author);
     await git(['tag', 'v1.0.0'], { cwd: work });
     await git(['push', '-q', 'origin', 'HEAD:main', 'v1.0.0'], { cwd: work });
 
-    const received = await readStream(nats.url, 'gitops.v1.hello.source.received', { atLeast: 2 });
+    const received = await readStream(nats.url, 'gitops.v1.hello.source.received', { atLeast: 3 });
     expect(received.map((m) => dataOf(m).commit)).toContain(sha);
     await new Promise((r) => setTimeout(r, 500));
-    expect(await readStream(nats.url, 'gitops.v1.hello.source.received')).toHaveLength(2);
+    expect(await readStream(nats.url, 'gitops.v1.hello.source.received')).toHaveLength(3);
   });
 });
