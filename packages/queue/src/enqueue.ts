@@ -5,6 +5,9 @@ import type { StageJobData, StageRunnerOptions } from './stage-options.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
+// BullMQ removes jobs by age only when a later job finishes; a retention of 0 means at once.
+const keep = (ms: number) => (ms > 0 ? { age: Math.ceil(ms / 1000) } : true);
+
 /** The options every job of a stage gets: its attempts, exponential backoff and retention. */
 export function jobOptions(options: Partial<StageRunnerOptions>): JobsOptions {
   const {
@@ -17,8 +20,8 @@ export function jobOptions(options: Partial<StageRunnerOptions>): JobsOptions {
     attempts,
     backoff: { type: 'exponential', delay: backoffMs },
     // Kept, not removed at once, so an event replayed within this time finds its job and is not redone.
-    removeOnComplete: { age: Math.ceil(keepCompletedMs / 1000) },
-    removeOnFail: { age: Math.ceil(keepFailedMs / 1000) },
+    removeOnComplete: keep(keepCompletedMs),
+    removeOnFail: keep(keepFailedMs),
   };
 }
 
