@@ -7,6 +7,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startServiceBus } from '@gitops/bus';
+import { loadConfig, serviceEnv } from '@gitops/config';
+import { createLogger, createMetrics } from '@gitops/telemetry';
 import { freePort, startNatsServer, startService, waitForPort } from '@gitops/testing';
 import autocannon from 'autocannon';
 import { type FixedRateResult, fixedRate } from './fixed-rate.js';
@@ -74,7 +77,15 @@ async function spawnFloor(mode: string, natsUrl: string): Promise<{ url: string;
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-const nats = await startNatsServer();
+// A fresh nats-server for each of (a) and (b): the stream (and its 72-hour dedupe map) one target
+// filled must not slow down, or speed up, the other. (b)'s stream is provisioned as the receiver's.
+const [nats, floorNats] = await Promise.all([startNatsServer(), startNatsServer()]);
+await (
+  await startServiceBus('bench', loadConfig(serviceEnv(1), { NATS_URL: floorNats.url }), {
+    logger: createLogger({ service: 'bench', level: 'warn' }),
+    metrics: createMetrics('bench'),
+  })
+).close();
 const dir = mkdtempSync(join(tmpdir(), 'bench-receiver-'));
 writeFileSync(
   join(dir, 'gitops.yaml'),
@@ -94,7 +105,7 @@ const receiver = await startService('webhook-receiver', {
   WEBHOOK_SECRET: SECRET,
   LOG_LEVEL: 'warn',
 });
-const floor = await spawnFloor('publish', nats.url);
+const floor = await spawnFloor('publish', floorNats.url);
 const hello = await spawnFloor('hello', nats.url);
 
 const targets = [
@@ -125,7 +136,7 @@ for (const [name, url, pid] of targets) {
 await receiver.stop();
 floor.child.kill();
 hello.child.kill();
-await nats.dispose();
+await Promise.all([nats.dispose(), floorNats.dispose()]);
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 console.log(

@@ -44,12 +44,22 @@ export function normaliseRepoUrl(input: string): string {
   return `${host}/${cleanPath}`.toLowerCase();
 }
 
+// Webhook payloads name the same few repositories over and over, several ways each, and every
+// delivery is matched against them: remembering the answers takes URL parsing off the hot path.
+const CACHE_LIMIT = 10_000;
+const known = new Map<string, string | undefined>();
+
 /** `normaliseRepoUrl`, or undefined for a value that is not a repository URL. */
 export function tryNormaliseRepoUrl(input: unknown): string | undefined {
   if (typeof input !== 'string' || input === '') return undefined;
+  if (known.has(input)) return known.get(input);
+  let key: string | undefined;
   try {
-    return normaliseRepoUrl(input);
+    key = normaliseRepoUrl(input);
   } catch {
-    return undefined;
+    key = undefined;
   }
+  if (known.size >= CACHE_LIMIT) known.clear();
+  known.set(input, key);
+  return key;
 }

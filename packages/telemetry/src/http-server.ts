@@ -1,9 +1,4 @@
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyError,
-  type FastifyInstance,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type ReadinessCheck, registerOpsRoutes } from './ops-routes.js';
@@ -34,15 +29,13 @@ const explain = (error: CodedError, bodyLimit: number | undefined) =>
  * /metrics. It never listens: main.ts does, and tests use inject().
  */
 export function createServiceHttp(options: ServiceHttpOptions): FastifyInstance {
-  const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
-  });
+  // No Fastify logger: it would build a child logger per request only to log nothing (request
+  // logging is off); the few lines worth writing go to the service's logger.
+  const app = Fastify({ logger: false, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   app.setErrorHandler((error: FastifyError | CodedError, request, reply) => {
     const status = error.statusCode ?? 500;
     const code = error.code ?? 'GITOPS_INTERNAL';
-    request.log[status >= 500 ? 'error' : 'info'](
+    options.logger[status >= 500 ? 'error' : 'info'](
       { err: error, code, status, url: request.url },
       'request refused',
     );

@@ -7,7 +7,7 @@ import {
   type Registry,
   createServiceHttp,
 } from '@gitops/telemetry';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppDirectory } from './app-directory.js';
 import { webhookErrors } from './errors.js';
 import { type ProviderName, providers } from './providers/index.js';
@@ -61,23 +61,13 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
         statusCode: 404,
       });
     }
-    const result = await handleDelivery(
-      provider,
-      toWebhookRequest(request.headers, request.body),
-      deps,
-      request.log,
-    );
+    const result = await handleDelivery(provider, toWebhookRequest(request.headers, request.body), deps);
     return reply.code(result.status).send(result.body);
   });
   return app;
 }
 
-async function handleDelivery(
-  provider: ProviderName,
-  request: WebhookRequest,
-  deps: HttpDeps,
-  log: FastifyBaseLogger,
-) {
+async function handleDelivery(provider: ProviderName, request: WebhookRequest, deps: HttpDeps) {
   const adapter = providers[provider];
   const delivery = adapter.parse(request);
   const repoURLs = delivery.kind === 'push' ? delivery.push.repoURLs : delivery.repoURLs;
@@ -92,7 +82,7 @@ async function handleDelivery(
   for (const event of plan.events) {
     const { duplicate } = await deps.publish(event);
     const { app, pipelineId, deliveryId } = event.data;
-    log.info(
+    deps.logger.info(
       { app, pipelineId, deliveryId, provider, duplicate, commit: event.data.commit },
       'pipeline started',
     );
