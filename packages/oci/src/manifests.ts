@@ -6,6 +6,21 @@ import { registryError } from './registry-errors.js';
 import type { RegistryHttp } from './registry-http.js';
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from './types.js';
 
+/** A manifest GET or HEAD, always with the Accept header (the Debian registry answers 404 without one). */
+const sendManifestRequest = (
+  http: RegistryHttp,
+  method: 'GET' | 'HEAD',
+  repository: string,
+  reference: string,
+) =>
+  http.send({
+    method,
+    url: manifestPath(repository, reference),
+    repository,
+    what: `${method} manifest ${reference}`,
+    headers: { accept: MANIFEST_ACCEPT },
+  });
+
 /** A manifest or index as the registry served it: its exact bytes, their digest and media type. */
 export interface FetchedManifest {
   digest: string;
@@ -24,13 +39,7 @@ export async function fetchManifest(
   reference: string,
 ): Promise<FetchedManifest> {
   const what = `GET manifest ${reference}`;
-  const res = await http.send({
-    method: 'GET',
-    url: manifestPath(repository, reference),
-    repository,
-    what,
-    headers: { accept: MANIFEST_ACCEPT },
-  });
+  const res = await sendManifestRequest(http, 'GET', repository, reference);
   const bytes = await readBody(res);
   if (res.statusCode !== 200) throw registryError(res.statusCode ?? 0, repository, what, bytes);
   const digest = sha256Digest(bytes);
@@ -48,13 +57,7 @@ export async function headManifest(
   reference: string,
 ): Promise<Descriptor | undefined> {
   const what = `HEAD manifest ${reference}`;
-  const res = await http.send({
-    method: 'HEAD',
-    url: manifestPath(repository, reference),
-    repository,
-    what,
-    headers: { accept: MANIFEST_ACCEPT },
-  });
+  const res = await sendManifestRequest(http, 'HEAD', repository, reference);
   await drain(res);
   if (res.statusCode === 404) return undefined;
   if (res.statusCode !== 200) throw registryError(res.statusCode ?? 0, repository, what);

@@ -16,6 +16,19 @@ const dir = await mkdtemp(join(tmpdir(), 'oci-auth-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 const image = await writeRandomImage(join(dir, 'image'), [10_000, 20_000]);
 
+/** Refused credentials give GITOPS_REGISTRY_UNAUTHORIZED with a message naming the repository. */
+async function expectUnauthorized(
+  url: string,
+  credentials: { username: string; password: string },
+  repository: string,
+) {
+  const client = new RegistryClient({ url, credentials });
+  await expect(client.hasBlob(repository, image.config.digest)).rejects.toMatchObject({
+    code: 'GITOPS_REGISTRY_UNAUTHORIZED',
+    message: expect.stringContaining(repository),
+  });
+}
+
 describe('Basic authentication against a registry with htpasswd', async () => {
   const htpasswd = join(dir, 'htpasswd');
   // bcrypt of "s3cret" at cost 4, as in @gitops/testing's own registry test.
@@ -31,14 +44,7 @@ describe('Basic authentication against a registry with htpasswd', async () => {
   });
 
   it('fails with GITOPS_REGISTRY_UNAUTHORIZED naming the repository for a wrong password', async () => {
-    const client = new RegistryClient({
-      url: registry.url,
-      credentials: { username: 'ci', password: 'nope' },
-    });
-    await expect(client.hasBlob('acme/private', image.config.digest)).rejects.toMatchObject({
-      code: 'GITOPS_REGISTRY_UNAUTHORIZED',
-      message: expect.stringContaining('acme/private'),
-    });
+    await expectUnauthorized(registry.url, { username: 'ci', password: 'nope' }, 'acme/private');
   });
 });
 
@@ -83,14 +89,7 @@ describe('the Bearer token flow', async () => {
   });
 
   it('fails with GITOPS_REGISTRY_UNAUTHORIZED when the token server refuses the credentials', async () => {
-    const client = new RegistryClient({
-      url: double.url,
-      credentials: { username: 'robot', password: 'wrong' },
-    });
-    await expect(client.hasBlob('acme/app', image.config.digest)).rejects.toMatchObject({
-      code: 'GITOPS_REGISTRY_UNAUTHORIZED',
-      message: expect.stringContaining('acme/app'),
-    });
+    await expectUnauthorized(double.url, { username: 'robot', password: 'wrong' }, 'acme/app');
   });
 });
 
