@@ -5,6 +5,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 const LAYERS = {
   contracts: 0,
   errors: 1,
+  fs: 2,
+  git: 2,
   testing: 2.5,
   config: 2,
   telemetry: 2,
@@ -12,6 +14,7 @@ const LAYERS = {
   bus: 3,
   queue: 4,
   cli: 5,
+  service: 5,
 };
 const SERVICE_LAYER = 6;
 const problems = [];
