@@ -9,7 +9,7 @@ import {
   type GitServer,
   type NatsServer,
   type RedisServer,
-  type Registry,
+  type RegistryServer,
   type ServiceProcess,
   type StoredMessage,
   git,
@@ -50,7 +50,7 @@ const ofPipeline = (messages: StoredMessage[], pipelineId: string, type: string)
 describe('a push to a real git server', () => {
   let nats: NatsServer;
   let redis: RedisServer;
-  let registry: Registry;
+  let registry: RegistryServer;
   let gitServer: GitServer;
   const services: ServiceProcess[] = [];
   let work: string;

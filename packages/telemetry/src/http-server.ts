@@ -1,11 +1,11 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import type { Registry as MetricsRegistry } from 'prom-client';
 import { type ReadinessCheck, registerOpsRoutes } from './ops-routes.js';
 
 export interface ServiceHttpOptions {
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   checks: Record<string, ReadinessCheck>;
   bodyLimit?: number;
 }

@@ -30,4 +30,4 @@ export function createMetrics(service: string) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
-export { Counter, Histogram, type Registry } from 'prom-client';
+export { Counter, Gauge, Histogram, type Registry as MetricsRegistry } from 'prom-client';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
+import type { Registry as MetricsRegistry } from 'prom-client';
 
 /** A named dependency check for /readyz; it resolves when the dependency answers, throws when not. */
 export type ReadinessCheck = () => Promise<void>;
@@ -7,7 +7,7 @@ export type ReadinessCheck = () => Promise<void>;
 /** `/healthz` (process up), `/readyz` (every check answers), `/metrics` (Prometheus text). */
 export function registerOpsRoutes(
   app: FastifyInstance,
-  deps: { registry: Registry; checks: Record<string, ReadinessCheck> },
+  deps: { registry: MetricsRegistry; checks: Record<string, ReadinessCheck> },
 ) {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

@@ -7,7 +7,7 @@ export interface RegistryOptions {
   htpasswd?: string;
 }
 
-export interface Registry extends ServerProcess {
+export interface RegistryServer extends ServerProcess {
   /** http://127.0.0.1:<port> */
   url: string;
   /** 127.0.0.1:<port>, as an image reference names it */
@@ -43,7 +43,7 @@ function registryConfig(port: number, dir: string, options: RegistryOptions): st
  * Debian's `docker-registry` (CNCF distribution 2.8) with filesystem storage in a temp directory, on a random
  * loopback port. Blobs and manifests survive `restart()`.
  */
-export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
+export async function startRegistry(options: RegistryOptions = {}): Promise<RegistryServer> {
   const server = await startServerProcess({
     name: 'registry',
     command: process.env.REGISTRY_BIN ?? 'docker-registry',

@@ -5,7 +5,7 @@ import type { EventData } from '@gitops/contracts';
 import { deadline, failureOf } from './cancel.js';
 import type { DataDir } from './data-dir.js';
 import { BuildFailure } from './errors.js';
-import { type BuildImage, type DriverFactory, buildImage } from './image-build.js';
+import { type DriverFactory, type LaidOutImage, buildImage } from './image-build.js';
 import { loadBuildPlan } from './plan/plan.js';
 import type { BuildPlan } from './plan/types.js';
 import { type TestReports, readReports } from './reports/read-reports.js';
@@ -39,7 +39,7 @@ export interface BuildOutcome {
   durationMs: number;
   steps: StepResult[];
   reports: TestReports;
-  image?: BuildImage;
+  image?: LaidOutImage;
   failure?: BuildFailure;
 }
 
@@ -101,7 +101,7 @@ async function runPlan(build: Build, plan: BuildPlan, signal: AbortSignal): Prom
   if (failed) throw failed;
 }
 
-async function stepsAndImage(build: Build): Promise<BuildImage> {
+async function stepsAndImage(build: Build): Promise<LaidOutImage> {
   const { request, deps, workspace, recorder } = build;
   const commitTime = await fetchSource(build);
   const plan = await loadBuildPlan(workspace.src);

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { AppError } from '@gitops/errors';
-import { type Logger, type ReadinessCheck, type Registry, createServiceHttp } from '@gitops/telemetry';
+import { type Logger, type MetricsRegistry, type ReadinessCheck, createServiceHttp } from '@gitops/telemetry';
 import type { FastifyInstance } from 'fastify';
 
 export interface HttpDeps {
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   checks: Record<string, ReadinessCheck>;
   /** The build log of a pipeline, or undefined when there is none. */
   findLog(pipelineId: string): Promise<string | undefined>;

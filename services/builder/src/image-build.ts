@@ -21,7 +21,7 @@ export interface ImageInput {
   createDriver: DriverFactory;
 }
 
-export interface BuildImage extends BuiltImage {
+export interface LaidOutImage extends BuiltImage {
   /** The OCI layout, relative to GITOPS_DATA_DIR. */
   layout: string;
 }
@@ -65,7 +65,7 @@ const imageFailure = (err: unknown) =>
  * Builds the image of the checked-out commit into the pipeline's OCI layout. The layout is
  * removed again if the build fails, so the pusher never finds half an image.
  */
-export async function buildImage(input: ImageInput): Promise<BuildImage> {
+export async function buildImage(input: ImageInput): Promise<LaidOutImage> {
   const { contextDir, dockerfile } = await contextOf(input).catch((err) => {
     throw err instanceof BuildFailure ? err.inStep('image') : err;
   });

@@ -1,10 +1,10 @@
 import type { GitopsEvent } from '@gitops/contracts';
-import { Counter, Histogram, type Registry } from '@gitops/telemetry';
+import { Counter, Histogram, type MetricsRegistry } from '@gitops/telemetry';
 
 type ResultEvent = GitopsEvent<'build.succeeded'> | GitopsEvent<'build.failed'>;
 
 /** The builder's own metrics; returns what to call with every finished build's result event. */
-export function buildMetrics(registry: Registry): (event: ResultEvent) => void {
+export function buildMetrics(registry: MetricsRegistry): (event: ResultEvent) => void {
   const builds = new Counter({
     name: 'gitops_builds_total',
     help: 'Finished builds by result (succeeded, failed) and failure reason (step-failed, timeout, superseded, …)',

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { type BuildDeps, runBuild } from './build.js';
 import { type DataDir, isSafeName } from './data-dir.js';
 import { SERVICE, exhaustedEvent } from './events.js';
-import { createBuildHandler } from './handler.js';
+import { createBuildHandler } from './handlers.js';
 import { buildMetrics } from './metrics.js';
 import { ResultStore } from './results.js';
 import { Redactor, secretsOf } from './steps/redact.js';

@@ -1,9 +1,10 @@
 import type { Application } from '@gitops/config';
 import type { AnyEvent, GitopsEvent } from '@gitops/contracts';
 import type { JobContext, StageHandlers } from '@gitops/queue';
+import { failedEvent, pushedEvent } from './events.js';
 import type { BuildNumbers, ImageRegistry } from './ports.js';
 import { type Signer, provenanceArtifact } from './provenance.js';
-import { failedEvent, planPush, provenanceInput, pushedEvent, unknownApp } from './stage.js';
+import { planPush, provenanceInput, unknownApp } from './push-plan.js';
 
 export interface PusherDeps {
   apps: ReadonlyMap<string, Application>;

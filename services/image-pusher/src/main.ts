@@ -7,8 +7,8 @@ import { ociRegistry } from './adapters/oci-registry.js';
 import { RedisBuildNumbers } from './adapters/redis-build-numbers.js';
 import { loadSigner } from './adapters/signing-key.js';
 import { type PusherConfig, pusherEnv } from './config.js';
+import { SERVICE } from './events.js';
 import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
-import { SERVICE } from './stage.js';
 
 /** The stage's dependencies from its configuration: the registry client, build numbers, the signer. */
 function pusherDeps(config: PusherConfig, redis: Redis, logger: Logger): PusherDeps {

@@ -10,7 +10,7 @@ import { createLogger } from '@gitops/telemetry';
 import {
   type NatsServer,
   type RedisServer,
-  type Registry,
+  type RegistryServer,
   startNatsServer,
   startRedisServer,
   startRegistry,
@@ -20,9 +20,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ociRegistry } from './adapters/oci-registry.js';
 import { RedisBuildNumbers } from './adapters/redis-build-numbers.js';
 import { loadSigner } from './adapters/signing-key.js';
+import { SERVICE } from './events.js';
 import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
 import { type DsseEnvelope, verifyEnvelope } from './provenance.js';
-import { SERVICE } from './stage.js';
 import { SHA, buildSucceeded, testApp } from './test/builds.js';
 import { writeBuild } from './test/layouts.js';
 
@@ -32,7 +32,7 @@ const keys = generateKeyPairSync('ed25519');
 describe('the image pusher, in-process against real NATS, Redis and registry', () => {
   let nats: NatsServer;
   let redisServer: RedisServer;
-  let registry: Registry;
+  let registry: RegistryServer;
   let redis: Redis;
   let bus: Bus;
   let runner: StageRunner;

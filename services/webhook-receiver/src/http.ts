@@ -3,8 +3,8 @@ import { AppError } from '@gitops/errors';
 import {
   Counter,
   type Logger,
+  type MetricsRegistry,
   type ReadinessCheck,
-  type Registry,
   createServiceHttp,
 } from '@gitops/telemetry';
 import type { FastifyInstance } from 'fastify';
@@ -20,7 +20,7 @@ export interface HttpDeps {
   directory: AppDirectory;
   publish: PublishEvent;
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   checks: Record<string, ReadinessCheck>;
   bodyLimit: number;
 }

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type ImageManifest, readOciLayout } from '@gitops/oci';
-import { buildFailure } from '../build-failure.js';
 import { readContext } from '../context/walk.js';
 import type { Digest } from '../digest.js';
 import { dockerfilePath } from '../dockerfile-path.js';
 import { type RawInstruction, parseDockerfile } from '../dockerfile/dockerfile.js';
 import { registryImages, resolveStages } from '../dockerfile/from.js';
 import type { BuiltImage, DriverSettings, ImageBuildRequest, ImageDriver } from '../driver.js';
+import { discardFailedBuild } from '../failed-build.js';
 import { buildahFailure } from './buildah-error.js';
 import { type BuildahCall, runBuildah } from './buildah-process.js';
 import { writeRegistryConfig } from './registry-config.js';
@@ -45,7 +45,7 @@ export class BuildahImageDriver implements ImageDriver {
     try {
       return await this.run(request, tag, tmp);
     } catch (err) {
-      throw await buildFailure(request, err);
+      throw await discardFailedBuild(request, err);
     } finally {
       // Never aborted: the image must go even when the build was cancelled.
       const cleanUp = { args: ['rmi', tag], env: buildahEnv({}), signal: new AbortController().signal };

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readContext } from '../context/walk.js';
 import { makeContext } from '../test/context-fixture.js';
 import { resolveCopy } from './copy-sources.js';
-import type { CopyStep } from './stage.js';
+import type { CopyStep } from './dockerfile-stage.js';
 
 const dir = await makeContext({
   '.dockerignore': 'secret.txt\n',

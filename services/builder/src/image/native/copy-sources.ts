@@ -4,7 +4,7 @@ import { globToRegex } from '../context/dockerignore.js';
 import type { BuildContext, ContextEntry } from '../context/walk.js';
 import { imageErrors } from '../errors.js';
 import { type LayerEntry, completeEntries } from '../tar/layer-writer.js';
-import type { CopyStep } from './stage.js';
+import type { CopyStep } from './dockerfile-stage.js';
 
 const ROOT: ContextEntry = { path: '', type: 'dir', size: 0, executable: true };
 const URL_SOURCE = /^(?:https?|git|ssh):\/\/|^git@/;

@@ -1,17 +1,17 @@
 import { join } from 'node:path';
 import { type ImageManifest, MediaTypes, OciLayoutWriter } from '@gitops/oci';
-import { buildFailure } from '../build-failure.js';
 import { type BuildContext, readContext } from '../context/walk.js';
 import type { Digest } from '../digest.js';
 import { readDockerfile } from '../dockerfile-path.js';
 import { checkNative, parseDockerfile } from '../dockerfile/dockerfile.js';
 import { type FromLine, resolveStages } from '../dockerfile/from.js';
 import type { BuiltImage, DriverSettings, ImageBuildRequest, ImageDriver } from '../driver.js';
+import { discardFailedBuild } from '../failed-build.js';
 import { type WrittenLayer, writeLayer } from '../tar/layer-writer.js';
 import { type BaseImage, linkBaseLayers, pullBaseImage } from './base-image.js';
 import { resolveCopy } from './copy-sources.js';
+import { type StagePlan, planStage } from './dockerfile-stage.js';
 import type { HistoryEntry, ImageConfig } from './image-config.js';
-import { type StagePlan, planStage } from './stage.js';
 
 const HISTORY_COMMENT = 'gitops native image driver';
 
@@ -33,7 +33,7 @@ export class NativeImageDriver implements ImageDriver {
     try {
       return await this.run(request);
     } catch (err) {
-      throw await buildFailure(request, err);
+      throw await discardFailedBuild(request, err);
     }
   }
 

@@ -1,12 +1,10 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Application } from '@gitops/config';
-import { type GitopsEvent, createEvent, pipelineOf } from '@gitops/contracts';
-import { AppError, describeError } from '@gitops/errors';
-import type { PushOutcome, PushPlan } from './ports.js';
+import type { GitopsEvent } from '@gitops/contracts';
+import { AppError } from '@gitops/errors';
+import type { PushPlan } from './ports.js';
 import type { ProvenanceInput } from './provenance.js';
 import { imageTags } from './tags.js';
-
-export const SERVICE = 'image-pusher';
 
 type BuildSucceeded = GitopsEvent<'build.succeeded'>;
 
@@ -73,50 +71,4 @@ export function provenanceInput(
     startedOn: new Date(finished.getTime() - data.durationMs).toISOString(),
     finishedOn: finished.toISOString(),
   };
-}
-
-export function pushedEvent(
-  event: BuildSucceeded,
-  plan: PushPlan,
-  outcome: PushOutcome,
-  extra: {
-    buildNumber: number;
-    durationMs: number;
-    provenance: { tag: string; digest: string; signed: boolean };
-  },
-): GitopsEvent<'image.pushed'> {
-  return createEvent({
-    name: 'image.pushed',
-    service: SERVICE,
-    data: {
-      ...pipelineOf(event.data),
-      repository: plan.repository,
-      tags: outcome.tags,
-      digest: outcome.subject.digest,
-      bytesUploaded: outcome.bytesUploaded,
-      bytesSkipped: outcome.bytesSkipped,
-      durationMs: Math.round(extra.durationMs),
-      buildNumber: extra.buildNumber,
-      provenance: extra.provenance,
-    },
-  });
-}
-
-/** image.failed; its durationMs runs from the build's end, so it covers every attempt. */
-export function failedEvent(
-  event: BuildSucceeded,
-  repository: string,
-  err: unknown,
-  now: number,
-): GitopsEvent<'image.failed'> {
-  return createEvent({
-    name: 'image.failed',
-    service: SERVICE,
-    data: {
-      ...pipelineOf(event.data),
-      repository,
-      durationMs: Math.max(0, now - Date.parse(event.time)),
-      error: { message: describeError(err) },
-    },
-  });
 }

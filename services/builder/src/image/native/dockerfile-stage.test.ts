@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../dockerfile/dockerfile.js';
 import { resolveStages } from '../dockerfile/from.js';
+import { planStage } from './dockerfile-stage.js';
 import type { ContainerConfig } from './image-config.js';
-import { planStage } from './stage.js';
 
 const BASE: ContainerConfig = {
   Env: ['PATH=/usr/bin:/bin', 'LANG=C'],

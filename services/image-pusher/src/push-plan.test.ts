@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { failedEvent, layoutDir, planPush, provenanceInput } from './stage.js';
+import { failedEvent } from './events.js';
+import { layoutDir, planPush, provenanceInput } from './push-plan.js';
 import { SHA, buildSucceeded, testApp } from './test/builds.js';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
