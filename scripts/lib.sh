@@ -2,6 +2,9 @@
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# turbo prints a telemetry notice on its first run and would report usage; neither belongs in a build.
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+
 # pnpm comes from corepack at the version pinned in package.json's packageManager. turbo runs
 # package scripts through `pnpm`, so a shim on PATH points at corepack; nothing is installed globally.
 ensure_pnpm() {

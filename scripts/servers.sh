@@ -83,6 +83,7 @@ install_packages() {
   fi
   command -v apt-get >/dev/null ||
     die "missing: $*; apt-get is not available, so install them with your package manager (Debian names: $*)"
+  mkdir -p "$RUN_DIR"
   local log="$RUN_DIR/apt-get.log"
   echo "installing $* with apt-get (log $log)"
   if ! { "${sudo[@]}" apt-get update && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"; } \

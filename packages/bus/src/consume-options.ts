@@ -32,7 +32,7 @@ export interface Delivery {
   subject: string;
   /** 1 on the first delivery. */
   deliveryCount: number;
-  /** The producer's trace context, from the `traceparent` header. */
+  /** The context of this delivery's CONSUMER span (a child of the producer's), to carry into later work. */
   traceContext: ReturnType<typeof extractTraceContext>;
   /** Resets the ack timer during long work. */
   working(): void;

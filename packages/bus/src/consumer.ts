@@ -10,6 +10,7 @@ import {
   consumerSpec,
   withDefaults,
 } from './consume-options.js';
+import { trackConsumerPending } from './consumer-metrics.js';
 import { Deliverer, type DelivererDeps } from './deliver.js';
 import { ensureConsumer } from './provision.js';
 
@@ -28,6 +29,7 @@ export class ConsumerLoop implements ConsumerHandle {
   readonly #deliverer: Deliverer;
   #messages: ConsumerMessages | undefined;
   #running: Promise<void> = Promise.resolve();
+  #untrack: (() => void) | undefined;
 
   constructor(
     private readonly deps: ConsumerDeps,
@@ -41,10 +43,13 @@ export class ConsumerLoop implements ConsumerHandle {
   /** Creates or updates the durable, then consumes in the background. */
   async start(): Promise<void> {
     await this.#ensure();
+    const { metrics, jsm } = this.deps;
+    this.#untrack = metrics && trackConsumerPending(metrics.registry, jsm, this.#settings.durable);
     this.#running = this.#run();
   }
 
   async stop(): Promise<void> {
+    this.#untrack?.();
     this.#stopping.abort();
     this.#close();
     await this.#running;

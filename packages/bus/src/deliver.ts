@@ -1,8 +1,8 @@
 import { type AnyEvent, decodeEvent } from '@gitops/contracts';
 import { classify, describeError } from '@gitops/errors';
-import { type Logger, type Metrics, extractTraceContext, startSpan } from '@gitops/telemetry';
+import { type Logger, type Metrics, consumerSpan, extractTraceContext } from '@gitops/telemetry';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import type { ConsumeSettings, Delivery, DeliveryHandler } from './consume-options.js';
+import type { ConsumeSettings, DeliveryHandler } from './consume-options.js';
 import { deadLetter } from './dead-letter.js';
 import { natsCarrier } from './headers.js';
 import type { DeadLetterReason } from './names.js';
@@ -15,8 +15,8 @@ export interface DelivererDeps {
 }
 
 /**
- * Settles one message: decodes it, runs the handler in a span parented on the producer's trace, and
- * acks, naks with backoff, or dead-letters and terms it, by what the handler did.
+ * Settles one message: decodes it, runs the handler in a CONSUMER span parented on the producer's
+ * trace, and acks, naks with backoff, or dead-letters and terms it, by what the handler did.
  */
 export class Deliverer {
   constructor(
@@ -42,19 +42,24 @@ export class Deliverer {
   }
 
   #invoke(msg: JsMsg, event: AnyEvent): Promise<void> {
-    const traceContext = extractTraceContext(natsCarrier(msg.headers));
-    const delivery: Delivery = {
-      event,
-      subject: msg.subject,
-      deliveryCount: msg.info.deliveryCount,
-      traceContext,
-      working: () => msg.working(),
-    };
-    const attributes = { 'messaging.consumer': this.settings.durable, 'messaging.subject': msg.subject };
-    return startSpan(`consume ${event.name}`, () => this.handler(delivery), {
-      parent: traceContext,
-      attributes,
-    });
+    const message = {
+      system: 'nats',
+      destination: msg.subject,
+      messageId: event.event.id,
+      conversationId: event.event.data.pipelineId,
+      bodySize: msg.data.byteLength,
+      consumerGroup: this.settings.durable,
+    } as const;
+    const producer = extractTraceContext(natsCarrier(msg.headers));
+    return consumerSpan(message, producer, (traceContext) =>
+      this.handler({
+        event,
+        subject: msg.subject,
+        deliveryCount: msg.info.deliveryCount,
+        traceContext,
+        working: () => msg.working(),
+      }),
+    );
   }
 
   async #failed(msg: JsMsg, err: unknown): Promise<void> {

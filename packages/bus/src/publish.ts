@@ -1,6 +1,6 @@
 import { type GitopsEvent, encodeEvent, eventNameOfType, subjectFor } from '@gitops/contracts';
 import { AppError } from '@gitops/errors';
-import { type Metrics, injectTraceContext } from '@gitops/telemetry';
+import { type Metrics, injectTraceContext, producerSpan } from '@gitops/telemetry';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import { busUnavailable } from './errors.js';
@@ -20,7 +20,8 @@ export interface PublishResult {
 
 /**
  * Publishes an event to `gitops.v1.<app>.<stage>.<event>` and resolves once JetStream has stored it.
- * The event id is the Nats-Msg-Id, so publishing the same event again is stored once.
+ * The event id is the Nats-Msg-Id, so publishing the same event again is stored once. The publish is
+ * a PRODUCER span, and the `traceparent` header names it: consumers continue the trace from here.
  */
 export async function publishEvent(
   js: JetStreamClient,
@@ -30,17 +31,23 @@ export async function publishEvent(
   const name = eventNameOfType(event.type);
   if (!name) throw new AppError('GITOPS_BUS_UNKNOWN_EVENT', `cannot publish event type ${event.type}`);
   const subject = subjectFor(event.data.app, name);
-  const hdrs = headers();
-  injectTraceContext(natsCarrier(hdrs));
-  try {
-    const ack = await js.publish(subject, encodeEvent(event), {
-      msgID: event.id,
-      headers: hdrs,
-      timeout: options.timeoutMs,
-    });
-    options.metrics?.eventsPublished.inc({ event: name, duplicate: String(ack.duplicate) });
-    return { duplicate: ack.duplicate, seq: ack.seq };
-  } catch (err) {
-    throw busUnavailable(`event ${event.id} was not stored on ${subject}`, err);
-  }
+  const data = encodeEvent(event);
+  const message = {
+    system: 'nats',
+    destination: subject,
+    messageId: event.id,
+    conversationId: event.data.pipelineId,
+    bodySize: data.byteLength,
+  } as const;
+  return producerSpan(message, async () => {
+    const hdrs = headers();
+    injectTraceContext(natsCarrier(hdrs));
+    try {
+      const ack = await js.publish(subject, data, { msgID: event.id, headers: hdrs, timeout: options.timeoutMs });
+      options.metrics?.eventsPublished.inc({ event: name, duplicate: String(ack.duplicate) });
+      return { duplicate: ack.duplicate, seq: ack.seq };
+    } catch (err) {
+      throw busUnavailable(`event ${event.id} was not stored on ${subject}`, err);
+    }
+  });
 }

@@ -50,7 +50,7 @@ const problemsOf = (text: string) => {
 };
 
 describe('parseApplications', () => {
-  it('loads the example of CONTRACT section 3', () => {
+  it('loads the example of docs/applications.md', () => {
     const [app] = parseApplications(hello);
     expect(app).toMatchObject({
       name: 'hello',

@@ -4,7 +4,7 @@ import { type Static, Type } from '@sinclair/typebox';
 const closed = { additionalProperties: false } as const;
 const NonEmpty = Type.String({ minLength: 1 });
 
-/** The Application document of CONTRACT section 3. Unknown fields are refused, not ignored. */
+/** The Application document (docs/applications.md). Unknown fields are refused, not ignored. */
 export const ApplicationSchema = Type.Object(
   {
     apiVersion: Type.Literal('gitops.platform/v1'),

@@ -56,3 +56,29 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('describe', () => {
+  it('gives a copy of the variable its description, reading values as before', () => {
+    const plain = env.duration('30m');
+    const described = plain.describe('a whole build, checkout to image');
+    expect(described.description).toBe('a whole build, checkout to image');
+    expect(plain.description).toBeUndefined();
+    expect(loadConfig({ WAIT: described }, { WAIT: '5s' }).WAIT).toBe(5000);
+    expect(loadConfig({ WAIT: described }, {}).WAIT).toBe(30 * 60_000);
+  });
+
+  it('keeps the default in the form an operator writes it', () => {
+    expect(env.bytes('10MiB').describe('cap').fallback).toBe('10MiB');
+    expect(env.port(8092).fallback).toBe('8092');
+    expect(env.urls('nats://a:4222,nats://b:4222', ['nats:']).fallback).toBe('nats://a:4222,nats://b:4222');
+    expect(env.url('http://127.0.0.1:5000', ['http:']).fallback).toBe('http://127.0.0.1:5000');
+    expect(env.optional().fallback).toBeUndefined();
+    expect(env.string().fallback).toBeUndefined();
+  });
+
+  it('leaves the error of a described variable unchanged', () => {
+    expect(() => loadConfig({ PORT: env.port(1).describe('HTTP port') }, { PORT: 'x' })).toThrow(
+      'invalid configuration: PORT must be an integer from 1 to 65535 (got "x")',
+    );
+  });
+});

@@ -3,7 +3,18 @@ import { AppError } from '@gitops/errors';
 /** How one environment variable is read: `parse` gets a trimmed non-blank value or undefined. */
 export interface EnvVar<T> {
   parse(raw: string | undefined): T;
+  /** The kind of value it takes (`a duration such as 30s`). */
   doc: string;
+  /** The default as an operator would write it (`30m`, `10MiB`), when there is one. */
+  fallback?: string;
+  /** What the variable is for; docs/configuration.md is generated from these. */
+  description?: string;
+  /** The same variable, described: `env.duration('30m').describe('a whole build, checkout to image')`. */
+  describe(description: string): EnvVar<T>;
+}
+
+function envVar<T>(fields: Omit<EnvVar<T>, 'describe'>): EnvVar<T> {
+  return { ...fields, describe: (description) => envVar({ ...fields, description }) };
 }
 
 class Invalid extends Error {}
@@ -14,10 +25,11 @@ const required = (raw: string | undefined, what: string): string => {
 };
 
 function withDefault<T>(read: (raw: string) => T, fallback: T | undefined, what: string): EnvVar<T> {
-  return {
+  return envVar({
     doc: what,
+    ...(fallback === undefined ? {} : { fallback: String(fallback) }),
     parse: (raw) => (raw === undefined && fallback !== undefined ? fallback : read(required(raw, what))),
-  };
+  });
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -34,7 +46,7 @@ const BYTE_UNITS: Record<string, number> = {
 
 export const env = {
   string: (fallback?: string): EnvVar<string> => withDefault((v) => v, fallback, 'a string'),
-  optional: (): EnvVar<string | undefined> => ({ doc: 'optional', parse: (raw) => raw }),
+  optional: (): EnvVar<string | undefined> => envVar({ doc: 'a string', parse: (raw) => raw }),
   int: (fallback: number | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): EnvVar<number> =>
     withDefault(
       (v) => {
@@ -74,38 +86,42 @@ export const env = {
     ),
   url: (fallback: string | undefined, protocols: string[]): EnvVar<string> => {
     const list = env.urls(fallback ?? '', protocols);
-    return {
-      doc: list.doc,
+    return envVar({
+      doc: list.doc.replace('URL(s)', 'URL'),
+      ...(fallback === undefined ? {} : { fallback }),
       parse: (raw) => {
         if (raw === undefined && fallback === undefined) throw new Invalid('is required (a URL)');
         const [first, ...rest] = list.parse(raw);
         if (rest.length > 0) throw new Invalid('must be a single URL');
         return first!;
       },
-    };
+    });
   },
   /** `250ms`, `30s`, `5m`, `72h`, `7d`, or a bare number of milliseconds. */
   duration: (fallback: string): EnvVar<number> => durationVar(fallback),
   /** `5MiB`, `512KiB`, `1000000`. */
-  bytes: (fallback: string): EnvVar<number> => ({
-    doc: 'a size such as 5MiB',
-    parse: (raw) => {
-      const m = /^(\d+)\s*([kmg]i?b|b)?$/i.exec(raw ?? fallback);
-      if (!m) throw new Invalid('must be a size such as 512KiB, 5MiB or 1000000');
-      return Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]!;
-    },
-  }),
+  bytes: (fallback: string): EnvVar<number> =>
+    envVar({
+      doc: 'a size such as 5MiB',
+      fallback,
+      parse: (raw) => {
+        const m = /^(\d+)\s*([kmg]i?b|b)?$/i.exec(raw ?? fallback);
+        if (!m) throw new Invalid('must be a size such as 512KiB, 5MiB or 1000000');
+        return Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]!;
+      },
+    }),
 };
 
 function durationVar(fallback: string): EnvVar<number> {
-  return {
+  return envVar({
     doc: 'a duration such as 30s',
+    fallback,
     parse: (raw) => {
       const m = /^(\d+)(ms|s|m|h|d)?$/.exec(raw ?? fallback);
       if (!m) throw new Invalid('must be a duration such as 500ms, 30s, 5m, 72h or 7d');
       return Number(m[1]) * UNITS[m[2] ?? 'ms']!;
     },
-  };
+  });
 }
 
 export type EnvSpec = Record<string, EnvVar<unknown>>;

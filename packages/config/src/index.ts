@@ -3,3 +3,4 @@ export * from './application.js';
 export * from './env.js';
 export * from './repo-url.js';
 export * from './service-env.js';
+export * from './stage-env.js';

@@ -10,7 +10,7 @@ export const Digest = Type.String({ pattern: '^sha256:[0-9a-f]{64}$' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339' });
 export const Person = Type.Object({ name: Type.String(), email: Type.String() });
 
-/** The fields every pipeline event carries (CONTRACT section 5). */
+/** The fields every pipeline event carries (docs/events.md). */
 export const pipelineFields = {
   pipelineId: Type.String({ minLength: 1, maxLength: 128 }),
   app: AppName,

@@ -1,1 +1,3 @@
-export {};
+export { FsErrorCodes } from './errors.js';
+export { pathProblem } from './path-problem.js';
+export { type InsideOptions, resolveInside } from './resolve-inside.js';

@@ -3,7 +3,7 @@
  *
  * Layouts: `OciLayoutWriter` writes one (blobs/sha256/<hex>, index.json, oci-layout), `readOciLayout`
  * opens one. Registry: `registryFor(imageRef, env)` picks the registry, credentials and scheme for an image
- * name the way CONTRACT section 2 says; `RegistryClient` pulls and pushes.
+ * name the way docs/configuration.md says (`REGISTRY_URL`, …); `RegistryClient` pulls and pushes.
  */
 export { type Artifact, type Attached, attachArtifact, attachmentTag, listAttachments } from './attach.js';
 export { type Credentials, type Challenge, parseChallenge } from './auth.js';

@@ -3,7 +3,7 @@ import { AppError } from '@gitops/errors';
 import { DOCKER_HUB, type ImageReference, parseImageReference } from './reference.js';
 import { RegistryClient, type RegistryClientOptions } from './registry-client.js';
 
-/** The environment variables that configure registry access (CONTRACT section 2). */
+/** The environment variables that configure registry access (docs/configuration.md). */
 export interface RegistryEnv {
   /** The platform's registry, scheme included (default `http://127.0.0.1:5000`). */
   REGISTRY_URL?: string;

@@ -34,9 +34,12 @@ export interface StageRunnerOptions {
   /** The service name: the queue's name and the prefix of its durable consumers. */
   service: string;
   bus: Bus;
-  /** Used by the default connection factory. */
+  /** Used by the default connection factory, whose connections the runner closes at stop. */
   redisUrl?: string;
+  /** Connections owned by the caller: the runner never closes them. */
   connection?: (role: RedisRole) => Redis;
+  /** BullMQ's key prefix in Redis (default `bull`). */
+  prefix?: string;
   consumes: readonly EventName[];
   handlers: StageHandlers;
   /** The failure events to publish once an event's job has no attempts left (e.g. build.failed). */

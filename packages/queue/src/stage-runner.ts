@@ -26,7 +26,9 @@ export interface StageRunner {
 class BullStageRunner implements StageRunner {
   readonly #shutdown = new AbortController();
   readonly #running = new Set<Promise<number>>();
-  readonly #connections: Redis[] = [];
+  /** The connections this runner opened itself; a `connection` factory's belong to its owner. */
+  readonly #owned: Redis[] = [];
+  #producer: Redis | undefined;
   #consumers: ConsumerHandle[] = [];
   #queue: Queue<StageJobData> | undefined;
   #worker: Worker<StageJobData, number> | undefined;
@@ -47,7 +49,8 @@ class BullStageRunner implements StageRunner {
   async #start(): Promise<void> {
     const { service, logger } = this.options;
     this.#queue = new Queue<StageJobData>(service, {
-      connection: this.#connect('producer'),
+      connection: (this.#producer = this.#connect('producer')),
+      prefix: this.options.prefix ?? 'bull',
       defaultJobOptions: jobOptions(this.options),
     });
     this.#queue.on('error', (err) => logger.error({ err }, 'queue connection error'));
@@ -90,14 +93,13 @@ class BullStageRunner implements StageRunner {
       this.#shutdown.abort();
     }
     await this.#queue?.close();
-    for (const connection of this.#connections.splice(0)) connection.disconnect();
+    for (const connection of this.#owned.splice(0)) connection.disconnect();
   }
 
   async ping(): Promise<void> {
-    const producer = this.#connections[0];
     try {
-      if (!producer) throw new Error('the runner is not started');
-      await producer.ping();
+      if (!this.#producer) throw new Error('the runner is not started');
+      await this.#producer.ping();
     } catch (err) {
       throw new AppError('GITOPS_QUEUE_UNAVAILABLE', `Redis did not answer: ${(err as Error).message}`, {
         retryable: true,
@@ -108,8 +110,9 @@ class BullStageRunner implements StageRunner {
   }
 
   #connect(role: 'producer' | 'worker'): Redis {
-    const connection = this.options.connection?.(role) ?? redisConnection(this.options.redisUrl, role);
-    this.#connections.push(connection);
+    if (this.options.connection) return this.options.connection(role);
+    const connection = redisConnection(this.options.redisUrl, role);
+    this.#owned.push(connection);
     return connection;
   }
 
@@ -130,6 +133,7 @@ class BullStageRunner implements StageRunner {
     };
     const worker = new Worker<StageJobData, number>(service, tracked, {
       connection: this.#connect('worker'),
+      prefix: this.options.prefix ?? 'bull',
       concurrency,
       lockDuration: lockDurationMs,
       stalledInterval: stalledIntervalMs,

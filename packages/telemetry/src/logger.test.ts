@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, pipelineLogger } from './logger.js';
+import { inMemoryTracing } from './test/in-memory-tracing.js';
+import { startSpan } from './tracing.js';
 
 const capture = () => {
   const stream = new PassThrough();
@@ -43,5 +45,37 @@ describe('createLogger', () => {
     for (const secret of ['sha256=abc', 'glt', 'Bearer t', 'hunter2', '"tok"', 's3cret'])
       expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
+  });
+});
+
+describe('createLogger with tracing', () => {
+  it('adds no trace ids while no SDK is registered, even inside a span', async () => {
+    const { stream, lines } = capture();
+    await startSpan('unit of work', async () => createLogger({ service: 'builder', destination: stream }).info('built'));
+    await new Promise((r) => setImmediate(r));
+    expect(lines[0]).not.toHaveProperty('trace_id');
+    expect(lines[0]).not.toHaveProperty('span_id');
+  });
+
+  describe('once the SDK is registered', () => {
+    let tracing: ReturnType<typeof inMemoryTracing>;
+    beforeAll(() => {
+      tracing = inMemoryTracing();
+    });
+    afterAll(() => tracing.disable());
+
+    it('writes the trace_id and span_id of the active span in every line, children included', async () => {
+      const { stream, lines } = capture();
+      const logger = createLogger({ service: 'builder', destination: stream });
+      let ids = { traceId: '', spanId: '' };
+      await startSpan('unit of work', async (span) => {
+        ids = span.spanContext();
+        pipelineLogger(logger, { app: 'hello', pipelineId: 'hello-1' }).info('built');
+      });
+      logger.info('idle');
+      await new Promise((r) => setImmediate(r));
+      expect(lines[0]).toMatchObject({ trace_id: ids.traceId, span_id: ids.spanId, pipelineId: 'hello-1' });
+      expect(lines[1]).not.toHaveProperty('trace_id');
+    });
   });
 });

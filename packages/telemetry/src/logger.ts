@@ -1,3 +1,4 @@
+import { context, trace } from '@opentelemetry/api';
 import { type Logger, type LoggerOptions, pino } from 'pino';
 
 export type { Logger } from 'pino';
@@ -28,11 +29,23 @@ export interface LoggerConfig {
   destination?: NodeJS.WritableStream;
 }
 
-/** The service's root logger: JSON lines bound to `service`, secrets redacted. */
+/**
+ * `trace_id` and `span_id` of the span a line is written in, so a log search leads to the trace.
+ * Without an SDK the active context holds no valid span and this adds nothing. A fresh object each
+ * time: pino merges the line's own fields into it.
+ */
+function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getSpanContext(context.active());
+  if (!span || !trace.isSpanContextValid(span)) return {};
+  return { trace_id: span.traceId, span_id: span.spanId };
+}
+
+/** The service's root logger: JSON lines bound to `service`, with the active trace, secrets redacted. */
 export function createLogger(config: LoggerConfig): Logger {
   const options: LoggerOptions = {
     level: config.level ?? 'info',
     base: { service: config.service },
+    mixin: traceFields,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

@@ -1,9 +1,13 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** One Prometheus registry per service, with Node's default metrics and the platform's common ones. */
-export function createMetrics(service: string) {
+/**
+ * One Prometheus registry per service, with Node's default metrics and the platform's common ones.
+ * It adds no `service` label: the scrape target's labels (Kubernetes service discovery's `service`,
+ * `pod`, `namespace`) say where a series comes from, and a label of the same name would collide and
+ * be renamed `exported_service`. The argument names the service at call sites; nothing reads it.
+ */
+export function createMetrics(_service?: string) {
   const registry = new Registry();
-  registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   return {
     registry,

@@ -1,12 +1,24 @@
 import {
+  type Attributes,
   type Context,
+  type Link,
   type Span,
+  SpanKind,
   SpanStatusCode,
   type Tracer,
   context,
   propagation,
   trace,
 } from '@opentelemetry/api';
+
+export interface SpanOptions {
+  /** Default: the active context. */
+  parent?: Context;
+  attributes?: Attributes;
+  /** Default INTERNAL: work inside the process; HTTP and messaging spans say which side they are. */
+  kind?: SpanKind;
+  links?: Link[];
+}
 
 /** Anything headers can be read from and written to: NATS MsgHdrs, a BullMQ job's carrier object. */
 export interface HeaderCarrier {
@@ -47,10 +59,10 @@ export const recordCarrier = (
 export async function startSpan<T>(
   name: string,
   fn: (span: Span) => Promise<T>,
-  options: { parent?: Context; attributes?: Record<string, string | number | boolean> } = {},
+  options: SpanOptions = {},
 ): Promise<T> {
-  const parent = options.parent ?? context.active();
-  return tracer().startActiveSpan(name, { attributes: options.attributes ?? {} }, parent, async (span) => {
+  const { parent = context.active(), attributes = {}, kind = SpanKind.INTERNAL, links = [] } = options;
+  return tracer().startActiveSpan(name, { attributes, kind, links }, parent, async (span) => {
     try {
       return await fn(span);
     } catch (err) {

@@ -9,3 +9,4 @@ export * from './service-process.js';
 export * from './events.js';
 export * from './inspect.js';
 export * from './tracing.js';
+export * from './applications.js';

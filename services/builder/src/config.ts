@@ -1,21 +1,30 @@
-import { ConfigError, type ConfigOf, env, serviceEnv } from '@gitops/config';
+import { ConfigError, type ConfigOf, env, serviceEnv, stageEnv } from '@gitops/config';
 import type { GitCredentials } from './source/git-access.js';
 
 /** The builder's environment: the common variables plus its own (docs/builder.md). */
 export const builderEnv = {
   ...serviceEnv(8092),
-  BUILDER_CONCURRENCY: env.int(1, 1, 64),
-  BUILD_TIMEOUT: env.duration('30m'),
-  STEP_TIMEOUT: env.duration('10m'),
-  BUILD_LOG_MAX_BYTES: env.bytes('10MiB'),
-  BUILD_CONTEXT_MAX_BYTES: env.bytes('500MiB'),
-  /** Where base images come from; the image drivers read it (and REGISTRY_USERNAME/PASSWORD) themselves. */
-  REGISTRY_URL: env.url('http://127.0.0.1:5000', ['http:', 'https:']),
-  GIT_USERNAME: env.optional(),
-  GIT_PASSWORD: env.optional(),
-  GIT_PASSWORD_FILE: env.optional(),
-  GIT_SSH_KEY_FILE: env.optional(),
-  GIT_SSH_KNOWN_HOSTS_FILE: env.optional(),
+  ...stageEnv,
+  BUILDER_CONCURRENCY: env.int(1, 1, 64).describe('builds one replica runs at once'),
+  BUILD_TIMEOUT: env.duration('30m').describe('a whole build, checkout to image'),
+  STEP_TIMEOUT: env.duration('10m').describe('a step of `.gitops.yaml` without its own `timeout`'),
+  BUILD_LOG_MAX_BYTES: env
+    .bytes('10MiB')
+    .describe('the build log cap per pipeline; one line then says it was truncated'),
+  BUILD_CONTEXT_MAX_BYTES: env.bytes('500MiB').describe('the largest build context, after `.dockerignore`'),
+  // The image drivers read REGISTRY_URL (and REGISTRY_USERNAME/PASSWORD) from the environment themselves.
+  REGISTRY_URL: env
+    .url('http://127.0.0.1:5000', ['http:', 'https:'])
+    .describe(
+      'where base images come from, scheme included; its host gets `REGISTRY_USERNAME`/`REGISTRY_PASSWORD`',
+    ),
+  GIT_USERNAME: env.optional().describe('HTTP basic user for source repositories'),
+  GIT_PASSWORD: env.optional().describe('password for `GIT_USERNAME`'),
+  GIT_PASSWORD_FILE: env.optional().describe('a file holding that password instead, read at every build'),
+  GIT_SSH_KEY_FILE: env.optional().describe('SSH private key for `ssh://` and `git@host:` repositories'),
+  GIT_SSH_KNOWN_HOSTS_FILE: env
+    .optional()
+    .describe('known hosts file for that key (host keys are always checked)'),
 };
 
 export type BuilderConfig = ConfigOf<typeof builderEnv>;

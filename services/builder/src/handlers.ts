@@ -80,14 +80,12 @@ export function createBuildHandler(deps: HandlerDeps): StageHandler<'source.rece
       maxBytes: deps.logMaxBytes,
       redactor: deps.redactor,
     });
-    try {
-      const result = await buildAndReport(event, ctx, deps, log);
-      await deps.results.write(app, pipelineId, [result]);
-      deps.onResult?.(result);
-      ctx.logger.info({ result: result.type, durationMs: result.data.durationMs }, 'build finished');
-      return [result];
-    } finally {
-      await log.close();
-    }
+    // The log is closed before the result is recorded: a follower of the log stops once the record
+    // exists, and must find every line already written (docs/builder.md, "Following a build log").
+    const result = await buildAndReport(event, ctx, deps, log).finally(() => log.close());
+    await deps.results.write(app, pipelineId, [result]);
+    deps.onResult?.(result);
+    ctx.logger.info({ result: result.type, durationMs: result.data.durationMs }, 'build finished');
+    return [result];
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { GitopsEvent } from '@gitops/contracts';
-import type { DataDir } from './data-dir.js';
+import { type DataDir, isSafeName } from './data-dir.js';
 
 interface ResultRecord {
   pipelineId: string;
@@ -31,6 +31,18 @@ export class ResultStore {
       // A torn record (a crash mid-write cannot make one, but a full disk can): build again.
       return undefined;
     }
+  }
+
+  /**
+   * Whether a pipeline of any of `apps` has its result recorded, i.e. its build has ended: the
+   * signal a follower of the build log stops at, which holds across replicas sharing the data dir.
+   */
+  async isRecorded(pipelineId: string, apps: Iterable<string>): Promise<boolean> {
+    if (!isSafeName(pipelineId)) return false;
+    for (const app of apps) {
+      if (await this.read(app, pipelineId)) return true;
+    }
+    return false;
   }
 
   /** Written whole or not at all (rename), so a reader never sees half a record. */

@@ -1,33 +1,27 @@
-import { readFile, realpath } from 'node:fs/promises';
-import { isAbsolute, join, sep } from 'node:path';
+import { access, readFile } from 'node:fs/promises';
+import { FsErrorCodes, resolveInside } from '@gitops/fs';
+import { isAppError } from '@gitops/errors';
 import { BuildFailure } from './errors.js';
 
-/** A path a repository may name: relative, with no `..` segment. Lexical only; see `pathInside`. */
-export function isRelativeInside(path: string): boolean {
-  return path !== '' && !isAbsolute(path) && !path.split(/[\\/]/).includes('..');
-}
-
-const escaping = (what: string, path: string, how: string) =>
-  new BuildFailure(`${what} "${path}" ${how}`, 'invalid-config');
+/** Nothing there, or a file where the path needs a directory (`package.json/x`). */
+const isMissing = (err: unknown) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 /**
- * The real path of `path` inside `root`, or undefined when nothing is there. Symlinks are
- * followed before the check, so a link to /etc or to `../..` is refused like a `..` is.
+ * The real path of `path` inside the checkout `root` (@gitops/fs `resolveInside`), or undefined
+ * when nothing is there. A path the repository names that leaves it fails the build as
+ * `invalid-config`: the repository is wrong, and building it again changes nothing.
  */
 export async function pathInside(root: string, path: string, what: string): Promise<string | undefined> {
-  if (!isRelativeInside(path)) throw escaping(what, path, 'must be a relative path inside the repository');
-  const realRoot = await realpath(root);
-  let real: string;
-  try {
-    real = await realpath(join(realRoot, path));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  if (real !== realRoot && !real.startsWith(realRoot + sep)) {
-    throw escaping(what, path, 'resolves outside the repository through a symlink');
-  }
-  return real;
+  const real = await resolveInside(root, path, { what, within: 'the repository' }).catch((err) => {
+    throw isAppError(err) && err.code === FsErrorCodes.outsideRoot ? new BuildFailure(err.message, 'invalid-config') : err;
+  });
+  return access(real).then(
+    () => real,
+    (err) => {
+      if (isMissing(err)) return undefined;
+      throw err;
+    },
+  );
 }
 
 /** `pathInside` for a path that must exist. */

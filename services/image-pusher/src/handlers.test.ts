@@ -1,9 +1,9 @@
 import { AppError } from '@gitops/errors';
 import { createLogger } from '@gitops/telemetry';
+import { TEST_SHA as SHA, buildSucceeded, testApplication } from '@gitops/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
 import type { ImageRegistry, PushPlan } from './ports.js';
-import { SHA, buildSucceeded, testApp } from './test/builds.js';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 const ctx = {
@@ -29,7 +29,7 @@ function fakeDeps(overrides: Partial<PusherDeps> = {}) {
   };
   const numbers = new Map<string, number>();
   const deps: PusherDeps = {
-    apps: new Map([['hello', testApp('hello', '127.0.0.1:5000/acme/hello')]]),
+    apps: new Map([['hello', testApplication('hello')]]),
     dataDir: '/data',
     registry,
     buildNumbers: {

@@ -1,10 +1,10 @@
+import { TEST_SHA as SHA, buildSucceeded, testApplication } from '@gitops/testing';
 import { describe, expect, it } from 'vitest';
 import { failedEvent } from './events.js';
 import { layoutDir, planPush, provenanceInput } from './push-plan.js';
-import { SHA, buildSucceeded, testApp } from './test/builds.js';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
-const app = testApp('hello', '127.0.0.1:5000/acme/hello');
+const app = testApplication('hello');
 
 describe('the push stage', () => {
   it('reads the layout under GITOPS_DATA_DIR and refuses paths that leave it', () => {

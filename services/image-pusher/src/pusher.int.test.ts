@@ -2,50 +2,41 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Bus, connectBus, streamTopology } from '@gitops/bus';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { GitopsEvent } from '@gitops/contracts';
+import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
 import { digestFile, listAttachments, pushLayout, readOciLayout, registryFor } from '@gitops/oci';
-import { type StageRunner, createStageRunner } from '@gitops/queue';
-import { createLogger } from '@gitops/telemetry';
 import {
-  type NatsServer,
   type RedisServer,
   type RegistryServer,
-  startNatsServer,
+  TEST_SHA as SHA,
+  buildSucceeded,
   startRedisServer,
   startRegistry,
+  testApplication,
 } from '@gitops/testing';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ociRegistry } from './adapters/oci-registry.js';
-import { RedisBuildNumbers } from './adapters/redis-build-numbers.js';
-import { loadSigner } from './adapters/signing-key.js';
-import { SERVICE } from './events.js';
-import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
 import { type DsseEnvelope, verifyEnvelope } from './provenance.js';
-import { SHA, buildSucceeded, testApp } from './test/builds.js';
+import { imagePusher } from './service.js';
 import { writeBuild } from './test/layouts.js';
 
-const logger = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const keys = generateKeyPairSync('ed25519');
+const BUILDER_ID = 'https://gitops.platform/image-builder/v1';
 
-describe('the image pusher, in-process against real NATS, Redis and registry', () => {
-  let nats: NatsServer;
+describe('the image pusher service, in-process against real NATS, Redis and registry', () => {
+  let fixture: BusFixture;
   let redisServer: RedisServer;
   let registry: RegistryServer;
-  let redis: Redis;
-  let bus: Bus;
-  let runner: StageRunner;
+  let pusher: Awaited<ReturnType<typeof startServiceFixture>>;
   let dataDir: string;
-  let deps: PusherDeps;
   let base: { dir: string; layers: Awaited<ReturnType<typeof writeBuild>>['layers']; digest: string };
   const app = `hello-${randomUUID().slice(0, 6)}`;
   const env = () => ({ REGISTRY_URL: registry.url });
   const repository = () => `${registry.host}/acme/${app}`;
 
   beforeAll(async () => {
-    [nats, redisServer, registry] = await Promise.all([
-      startNatsServer(),
+    [fixture, redisServer, registry] = await Promise.all([
+      startBusFixture(),
       startRedisServer(),
       startRegistry(),
     ]);
@@ -63,37 +54,14 @@ describe('the image pusher, in-process against real NATS, Redis and registry', (
       { tags: ['1.0'] },
     );
     base = { dir: join(dataDir, baseBuild.layout), layers: baseBuild.layers, digest: baseBuild.root.digest };
-
-    redis = new Redis(redisServer.url);
-    bus = await connectBus({
-      servers: [nats.url],
-      name: 'test',
-      logger,
-      topology: streamTopology({ duplicateWindowMs: 200 }),
-    });
-    await bus.provision();
-    deps = {
-      apps: new Map([[app, testApp(app, repository())]]),
-      dataDir,
-      registry: ociRegistry({ env: env(), logger, concurrency: 4 }),
-      buildNumbers: new RedisBuildNumbers(redis),
-      builderId: 'https://gitops.platform/image-builder/v1',
-      signer: loadSigner(keyFile),
-    };
-    runner = createStageRunner({
-      service: `${SERVICE}-${randomUUID()}`,
-      bus,
+    pusher = await startServiceFixture(imagePusher, {
+      bus: fixture,
       redisUrl: redisServer.url,
-      consumes: ['build.succeeded'],
-      handlers: pusherHandlers(deps),
-      onExhausted: pusherExhausted(deps),
-      attempts: 2,
-      backoffMs: 10,
-      consumer: { backoffMs: () => 50 },
-      logger,
+      apps: [testApplication(app, { imageRepository: repository() })],
+      dataDir,
+      env: { ...env(), PROVENANCE_SIGNING_KEY_FILE: keyFile, PROVENANCE_BUILDER_ID: BUILDER_ID },
     });
-    await runner.start();
-    await bus.consume(
+    await fixture.bus.consume(
       { durable: `test-${randomUUID()}`, filterSubject: `gitops.v1.${app}.image.>` },
       async ({ event }) => {
         outcomes.push(event.event);
@@ -101,10 +69,8 @@ describe('the image pusher, in-process against real NATS, Redis and registry', (
     );
   });
   afterAll(async () => {
-    await runner?.stop(1000);
-    await bus?.close();
-    redis?.disconnect();
-    await Promise.all([nats?.dispose(), redisServer?.dispose(), registry?.dispose()]);
+    await pusher?.stop();
+    await Promise.all([fixture?.dispose(), redisServer?.dispose(), registry?.dispose()]);
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -132,7 +98,7 @@ describe('the image pusher, in-process against real NATS, Redis and registry', (
 
   it('pushes a build’s layout and publishes image.pushed; the image pulls back by digest', async () => {
     const { image, event } = await build();
-    await bus.publish(event);
+    await fixture.bus.publish(event);
     const [pushed] = await eventsOf('image.pushed', event.data.pipelineId);
     const data = pushed?.data as Record<string, unknown>;
     const baseBytes = base.layers.reduce((n, l) => n + l.size, 0);
@@ -155,7 +121,7 @@ describe('the image pusher, in-process against real NATS, Redis and registry', (
 
   it('attaches signed SLSA provenance that matches the pipeline and verifies with the public key', async () => {
     const { image, event } = await build();
-    await bus.publish(event);
+    await fixture.bus.publish(event);
     const [pushed] = await eventsOf('image.pushed', event.data.pipelineId);
     const data = pushed?.data as { buildNumber: number; provenance: { tag: string; signed: boolean } };
     expect(data.provenance).toMatchObject({ tag: `sha256-${image.root.digest.slice(7)}.att`, signed: true });
@@ -182,23 +148,33 @@ describe('the image pusher, in-process against real NATS, Redis and registry', (
         { uri: `oci://${registry.host}/acme/base:1.0`, digest: { sha256: base.digest.slice(7) } },
       ],
     });
-    expect(statement.predicate.runDetails.builder.id).toBe(deps.builderId);
+    expect(statement.predicate.runDetails.builder.id).toBe(BUILDER_ID);
   });
 
   it('runs again for a replayed build.succeeded: same digest, tags and build number, nothing uploaded', async () => {
     const { event } = await build();
-    const handler = pusherHandlers(deps)['build.succeeded']!;
-    const ctx = { logger, jobId: 'replay', attempt: 1, signal: new AbortController().signal };
-    const pushed = async () => (await handler(event, ctx))[0] as GitopsEvent<'image.pushed'>;
-    const first = await pushed();
-    const again = await pushed();
-    expect(again.id).toBe(first.id);
-    expect(again.data).toMatchObject({
-      digest: first.data.digest,
-      tags: first.data.tags,
-      buildNumber: first.data.buildNumber,
+    await fixture.bus.publish(event);
+    const [first] = await eventsOf('image.pushed', event.data.pipelineId);
+    // Past the duplicate window (200 ms here) JetStream stores the replay, as it would after 72 hours;
+    // the finished job is not kept (JOB_KEEP_COMPLETED 0), so the stage runs the push again.
+    await sleep(300);
+    await fixture.bus.publish(event);
+    const pushes = await vi.waitFor(
+      async () => {
+        const found = await eventsOf('image.pushed', event.data.pipelineId);
+        if (found.length < 2) throw new Error('no second image.pushed yet');
+        return found as GitopsEvent<'image.pushed'>[];
+      },
+      { timeout: 15_000 },
+    );
+    const [, again] = pushes;
+    expect(again?.id).toBe(first?.id);
+    expect(again?.data).toMatchObject({
+      digest: (first as GitopsEvent<'image.pushed'>).data.digest,
+      tags: (first as GitopsEvent<'image.pushed'>).data.tags,
+      buildNumber: (first as GitopsEvent<'image.pushed'>).data.buildNumber,
       bytesUploaded: 0,
-      provenance: first.data.provenance,
+      provenance: (first as GitopsEvent<'image.pushed'>).data.provenance,
     });
   });
 
@@ -213,12 +189,12 @@ describe('the image pusher, in-process against real NATS, Redis and registry', (
       });
     };
     const first = await release();
-    await bus.publish(first);
+    await fixture.bus.publish(first);
     const [pushed] = await eventsOf('image.pushed', first.data.pipelineId);
     expect(pushed?.data).toMatchObject({ tags: expect.arrayContaining(['1.0.0']) });
 
     const second = await release();
-    await bus.publish(second);
+    await fixture.bus.publish(second);
     const [failed] = await eventsOf('image.failed', second.data.pipelineId);
     expect(failed?.data).toMatchObject({
       repository: repository(),

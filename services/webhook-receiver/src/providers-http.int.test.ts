@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type Bus, startServiceBus } from '@gitops/bus';
-import { loadConfig, parseApplications, serviceEnv } from '@gitops/config';
-import { createMetrics } from '@gitops/telemetry';
-import { type NatsServer, readStream, startNatsServer, testLogger } from '@gitops/testing';
-import type { FastifyInstance } from 'fastify';
+import { parseApplications } from '@gitops/config';
+import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
+import type { StartedService } from '@gitops/service';
+import { readStream } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../test/github-example.js';
-import { AppDirectory, resolveTargets } from './app-directory.js';
-import { buildHttp } from './http.js';
 import { type ProviderName, providers } from './providers/index.js';
+import { webhookReceiver } from './service.js';
 
 const SECRET = 'provider-secret';
 const fixture = (path: string) => readFileSync(new URL(`../test/fixtures/${path}`, import.meta.url));
@@ -77,45 +75,36 @@ spec:
 }
 
 describe('each provider’s documented push, over HTTP into a real JetStream', () => {
-  let nats: NatsServer;
-  let bus: Bus;
-  let http: FastifyInstance;
+  let bus: BusFixture;
+  let receiver: StartedService<unknown>;
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    const logger = testLogger();
-    const metrics = createMetrics('webhook-receiver');
-    bus = await startServiceBus('test', loadConfig(serviceEnv(0), { NATS_URL: nats.url, PORT: '1' }), {
-      logger,
-      metrics,
-    });
-    const apps = parseApplications(deliveries.map(applicationFor).join('---\n'));
-    http = buildHttp({
-      directory: new AppDirectory(resolveTargets(apps, {}, SECRET).targets),
-      publish: (event) => bus.publish(event),
-      logger,
-      registry: metrics.registry,
-      checks: {},
-      bodyLimit: 1024 * 1024,
+    bus = await startBusFixture({ duplicateWindowMs: 60_000 });
+    receiver = await startServiceFixture(webhookReceiver, {
+      bus,
+      redisUrl: 'redis://127.0.0.1:1',
+      apps: parseApplications(deliveries.map(applicationFor).join('---\n')),
+      env: { WEBHOOK_SECRET: SECRET },
     });
   });
   afterAll(async () => {
-    await http?.close();
-    await bus?.close();
-    await nats?.dispose();
+    await receiver?.stop();
+    await bus?.dispose();
   });
 
   it.each(deliveries.map((delivery, index) => [`${delivery.provider} #${index}`, delivery, index] as const))(
     'starts a pipeline for %s and stores its source.received',
     async (_, { provider, body, headers }, index) => {
-      const response = await http.inject({
+      const response = await receiver.http.inject({
         method: 'POST',
         url: `/webhooks/${provider}`,
         payload: body,
         headers: { 'content-type': 'application/json', 'x-request-uuid': randomUUID(), ...headers(body) },
       });
       expect(response.statusCode, response.body).toBe(202);
-      const [stored] = await readStream(nats.url, `gitops.v1.app-${index}.source.received`, { atLeast: 1 });
+      const [stored] = await readStream(bus.nats.url, `gitops.v1.app-${index}.source.received`, {
+        atLeast: 1,
+      });
       expect(stored?.json.data).toMatchObject({ provider, pipelineId: response.json().pipelineId });
     },
   );
@@ -129,7 +118,7 @@ describe('each provider’s documented push, over HTTP into a real JetStream', (
           v.replace(/[0-9a-f]{8}$/, '00000000').replace(SECRET, 'wrong'),
         ]),
       );
-      const response = await http.inject({
+      const response = await receiver.http.inject({
         method: 'POST',
         url: `/webhooks/${provider}`,
         payload: body,

@@ -1,9 +1,8 @@
-import { type GitopsEvent, createEvent, pipelineIdFor } from '@gitops/contracts';
+import type { GitopsEvent } from '@gitops/contracts';
 import type { WebhookTarget } from './app-directory.js';
 import { webhookErrors } from './errors.js';
-import type { Delivery, ProviderAdapter, Push, WebhookRequest } from './providers/types.js';
-
-export const SERVICE = 'webhook-receiver';
+import { sourceReceived } from './events.js';
+import type { Delivery, ProviderAdapter, WebhookRequest } from './providers/types.js';
 
 /** What a delivery leads to: nothing (with the reason), or one pipeline per application it feeds. */
 export type Plan =
@@ -21,31 +20,6 @@ export function authenticate(
   const verified = withSecret.filter((t) => adapter.verify(request, t.secret!));
   if (verified.length === 0) throw webhookErrors.badSignature();
   return verified;
-}
-
-export function sourceReceived(
-  provider: ProviderAdapter['name'],
-  app: string,
-  push: Push,
-): GitopsEvent<'source.received'> {
-  return createEvent({
-    name: 'source.received',
-    service: SERVICE,
-    data: {
-      pipelineId: pipelineIdFor(app, provider, push.deliveryId),
-      app,
-      commit: push.after,
-      provider,
-      deliveryId: push.deliveryId,
-      repoURL: push.repoURLs[0]!,
-      ref: push.ref,
-      branch: push.branch,
-      before: push.before,
-      after: push.after,
-      pusher: push.pusher,
-      headCommit: push.headCommit,
-    },
-  });
 }
 
 /** Pure: which pipelines an authenticated delivery starts. */

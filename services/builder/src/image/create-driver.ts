@@ -11,7 +11,7 @@ export type DriverPreference = 'auto' | 'native' | 'buildah';
 export interface ImageDriverOptions {
   /** GITOPS_DATA_DIR: the base-layer cache (`cache/`) and buildah's storage (`buildah/`) live here. */
   dataDir: string;
-  /** REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (CONTRACT section 2): where base images come from. */
+  /** REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (docs/configuration.md): where base images come from. */
   env: NodeJS.ProcessEnv;
   /** The largest build context, in bytes, after `.dockerignore` (default 500 MiB). */
   contextMaxBytes?: number;

@@ -1,9 +1,9 @@
 import { env } from '@gitops/config';
 import { validationIssues } from '@gitops/contracts';
+import { pathProblem } from '@gitops/fs';
 import { type Static, Type } from '@sinclair/typebox';
 import { parseDocument } from 'yaml';
 import { BuildFailure } from '../errors.js';
-import { isRelativeInside } from '../safe-path.js';
 
 export const GITOPS_FILE = '.gitops.yaml';
 
@@ -59,9 +59,9 @@ function semanticIssues(file: GitopsFile): string[] {
     ...(file.steps ?? []).map((s, i) => [`steps.${i}.workdir`, s.workdir] as [string, string | undefined]),
   ];
   for (const [where, path] of paths) {
-    if (path !== undefined && !isRelativeInside(path)) {
-      issues.push(`${where}: "${path}" must be a relative path inside the repository`);
-    }
+    // Lexical only: symlinks are checked when the path is used, in the checkout (src/safe-path.ts).
+    const problem = path === undefined ? undefined : pathProblem(path, 'the repository');
+    if (problem) issues.push(`${where}: ${JSON.stringify(path)} ${problem}`);
   }
   const seen = new Set<string>();
   (file.steps ?? []).forEach((step, i) => {

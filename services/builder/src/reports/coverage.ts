@@ -1,6 +1,6 @@
 import { xmlTags } from './xml.js';
 
-/** Percentages, as build events carry them (CONTRACT section 5). */
+/** Percentages, as build events carry them (docs/events.md). */
 export interface Coverage {
   lines?: number;
   branches?: number;

@@ -18,7 +18,7 @@ function genericHeadCommit(value: unknown, after: string, pusher: Person): HeadC
 }
 
 /**
- * The body the project's post-receive hook sends (CONTRACT section 4): `{repoURL, ref, before, after,
+ * The body the project's post-receive hook sends (docs/webhooks.md): `{repoURL, ref, before, after,
  * deliveryId?, pusher?, headCommit?}`. Without a delivery id the ref update itself identifies it, so a
  * resent update is still recognised as a duplicate.
  */

@@ -1,8 +1,9 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readFile, readdir, readlink, realpath } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { isInside } from '../dockerfile-path.js';
-import { imageErrors } from '../errors.js';
+import { join } from 'node:path';
+import { isAppError } from '@gitops/errors';
+import { resolveInside } from '@gitops/fs';
+import { ImageErrorCodes, imageErrors } from '../errors.js';
 import { type IgnoreMatcher, parseDockerignore } from './dockerignore.js';
 
 /** A file, directory or symlink of the build context that `.dockerignore` keeps. */
@@ -65,12 +66,22 @@ export async function readContext(contextDir: string, options: ReadContextOption
   return { dir, entries: new Map(found.map((e) => [e.path, e])), size };
 }
 
+const CONTEXT = { within: 'the build context', code: ImageErrorCodes.contextEscape };
+
 async function loadIgnore(dir: string, dockerfile: string): Promise<IgnoreMatcher> {
   for (const name of [`${dockerfile}.dockerignore`, '.dockerignore']) {
-    const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+    const path = await resolveInside(dir, name, { what: 'ignore file', ...CONTEXT });
+    const text = await readFile(path, 'utf8').catch(() => undefined);
     if (text !== undefined) return parseDockerignore(text);
   }
   return parseDockerignore('');
+}
+
+/** Refuses (GITOPS_BUILD_CONTEXT_SYMLINK) a symlink whose target, existing or not, is outside the context. */
+async function checkSymlink(root: string, path: string, target: string): Promise<void> {
+  await resolveInside(root, path, { what: 'symlink', ...CONTEXT }).catch((err) => {
+    throw isAppError(err) && err.code === CONTEXT.code ? imageErrors.contextSymlink(path, target) : err;
+  });
 }
 
 async function toEntry(
@@ -86,9 +97,7 @@ async function toEntry(
   if (excluded && !ignore.hasExceptions) return undefined;
   if (dirent.isSymbolicLink()) {
     const target = await readlink(absolute);
-    // Physically resolved when the target exists: `sub/..` through a symlinked `sub` is not lexical `..`.
-    const resolved = await realpath(absolute).catch(() => resolve(dirname(absolute), target));
-    if (!excluded && !isInside(root, resolved)) throw imageErrors.contextSymlink(path, target);
+    if (!excluded) await checkSymlink(root, path, target);
     return { path, type: 'symlink', size: 0, executable: false, target, excluded };
   }
   if (!dirent.isFile()) return undefined;

@@ -1,8 +1,8 @@
-import { open, realpath } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join, posix, relative } from 'node:path';
-import { globToRegex } from '../context/dockerignore.js';
+import { resolveInside } from '@gitops/fs';
 import type { BuildContext, ContextEntry } from '../context/walk.js';
-import { imageErrors } from '../errors.js';
+import { ImageErrorCodes, imageErrors } from '../errors.js';
 import { type LayerEntry, completeEntries } from '../tar/layer-writer.js';
 import type { CopyStep } from './dockerfile-stage.js';
 
@@ -53,7 +53,7 @@ function matchSource(step: CopyStep, source: string, context: BuildContext): Con
   const path = clean === '.' ? '' : clean.replace(/^\.\//, '');
   if (/[*?[]/.test(path)) {
     // An empty wildcard match is not an error, as in BuildKit.
-    const pattern = globToRegex(path);
+    const pattern = sourceGlob(path);
     return [...context.entries.values()].filter((e) => pattern.test(e.path));
   }
   const entry = path === '' ? ROOT : context.entries.get(path);
@@ -61,12 +61,39 @@ function matchSource(step: CopyStep, source: string, context: BuildContext): Con
   return [entry];
 }
 
-/** A named symlink is copied as what it points at (checked to be inside the context when walked). */
+/**
+ * A COPY source wildcard the way Docker reads one: `*` and `?` stay within a path segment, `**` spans any
+ * number of segments (none included), `[...]` is a class, `\` escapes, the rest is literal.
+ */
+function sourceGlob(glob: string): RegExp {
+  let out = '^';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i] as string;
+    if (ch === '*' && glob[i + 1] === '*') {
+      i += glob[i + 2] === '/' ? 2 : 1;
+      out += i === glob.length - 1 ? '.*' : '(?:.*/)?';
+    } else if (ch === '*') out += '[^/]*';
+    else if (ch === '?') out += '[^/]';
+    else if (ch === '\\') out += `\\${glob[++i] ?? '\\'}`;
+    else if (ch === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) out += '\\[';
+      else {
+        out += glob.slice(i, close + 1);
+        i = close;
+      }
+    } else out += ch.replace(/[.+()|{}$^\]]/g, '\\$&');
+  }
+  return new RegExp(`${out}$`, 's');
+}
+
+/** A named symlink is copied as what it points at, which must be in the context (the walk checked it too). */
 async function follow(step: CopyStep, entry: ContextEntry, context: BuildContext): Promise<ContextEntry> {
   if (entry.type !== 'symlink') return entry;
-  const target = await realpath(join(context.dir, entry.path)).catch(() => undefined);
-  const path = target === undefined ? undefined : relative(context.dir, target);
-  const found = path === '' ? ROOT : context.entries.get(path ?? '');
+  const what = `${step.keyword} source`;
+  const options = { what, within: 'the build context', code: ImageErrorCodes.contextEscape };
+  const path = relative(context.dir, await resolveInside(context.dir, entry.path, options));
+  const found = path === '' ? ROOT : context.entries.get(path);
   if (!found) throw imageErrors.sourceNotFound(step.line, `${entry.path} (a symlink to ${entry.target})`);
   return found;
 }

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, connectBus } from '@gitops/bus';
 import { parseApplications } from '@gitops/config';
-import { createLogger, createMetrics } from '@gitops/telemetry';
-import { type NatsServer, readStream, startNatsServer } from '@gitops/testing';
-import type { FastifyInstance } from 'fastify';
+import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
+import type { StartedService } from '@gitops/service';
+import { readStream } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubBranchPush, githubExamples, githubHeaders, sign } from '../test/github-example.js';
-import { AppDirectory, resolveTargets } from './app-directory.js';
-import { buildHttp } from './http.js';
+import { webhookReceiver } from './service.js';
 
 const SECRET = 's3cret';
 const app = (name: string, repo: string, extra = '') => `apiVersion: gitops.platform/v1
@@ -22,41 +20,33 @@ spec:
 `;
 const apps = parseApplications(
   [
-    app('hello', 'https://github.com/Codertocat/Hello-World.git'),
+    app('hello', 'https://github.com/Codertocat/Hello-World.git', 'webhook: { secretEnv: HELLO_SECRET }'),
     app('locked', 'https://github.com/acme/locked', 'webhook: { secretEnv: LOCKED_SECRET }'),
   ].join('---\n'),
 );
 const body = JSON.stringify(githubBranchPush);
 
-describe('webhook receiver over HTTP, storing into a real JetStream', () => {
-  let nats: NatsServer;
-  let bus: Bus;
-  let http: FastifyInstance;
+describe('the webhook receiver service, storing into a real JetStream', () => {
+  let fixture: BusFixture;
+  let receiver: StartedService<unknown>;
   const post = (payload: string, headers: Record<string, string>, provider = 'github') =>
-    http.inject({ method: 'POST', url: `/webhooks/${provider}`, payload, headers });
+    receiver.http.inject({ method: 'POST', url: `/webhooks/${provider}`, payload, headers });
+  const get = (url: string) => receiver.http.inject({ method: 'GET', url });
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    const logger = createLogger({ service: 'webhook-receiver', level: 'silent' });
-    const metrics = createMetrics('webhook-receiver');
-    bus = await connectBus({ servers: [nats.url], name: 'test', logger, metrics });
-    await bus.provision();
-    const { targets } = resolveTargets(apps, {}, SECRET);
-    http = buildHttp({
-      directory: new AppDirectory(
-        targets.map((t) => (t.app.name === 'locked' ? { ...t, secret: undefined } : t)),
-      ),
-      publish: (event) => bus.publish(event, { timeoutMs: 1500 }),
-      logger,
-      registry: metrics.registry,
-      checks: { nats: () => bus.ping() },
-      bodyLimit: 1024 * 1024,
+    fixture = await startBusFixture({ duplicateWindowMs: 60_000 });
+    receiver = await startServiceFixture(webhookReceiver, {
+      bus: fixture,
+      // The receiver holds no queue: it must start and answer with no Redis at all.
+      redisUrl: 'redis://127.0.0.1:1',
+      apps,
+      // Neither LOCKED_SECRET nor WEBHOOK_SECRET is set: the locked application refuses every delivery.
+      env: { HELLO_SECRET: SECRET, WEBHOOK_BODY_LIMIT: '1MiB', PUBLISH_TIMEOUT: '1500ms' },
     });
   });
   afterAll(async () => {
-    await http?.close();
-    await bus?.close();
-    await nats?.dispose();
+    await receiver?.stop();
+    await fixture?.dispose();
   });
 
   it('answers 202 to a signed push and stores exactly one source.received event', async () => {
@@ -64,7 +54,7 @@ describe('webhook receiver over HTTP, storing into a real JetStream', () => {
     const response = await post(body, githubHeaders(SECRET, body, delivery));
     expect(response.statusCode).toBe(202);
     const { pipelineId } = response.json();
-    const stored = await readStream(nats.url, 'gitops.v1.hello.source.received');
+    const stored = await readStream(fixture.nats.url, 'gitops.v1.hello.source.received');
     const event = stored.find((m) => m.json.subject === pipelineId);
     expect(event?.headers['Nats-Msg-Id']).toBe(`${pipelineId}.source.received`);
     expect(event?.json.data).toMatchObject({
@@ -83,7 +73,7 @@ describe('webhook receiver over HTTP, storing into a real JetStream', () => {
     const again = await post(body, githubHeaders(SECRET, body, delivery));
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ duplicate: true, pipelineId: first.json().pipelineId });
-    const stored = await readStream(nats.url, 'gitops.v1.hello.source.received');
+    const stored = await readStream(fixture.nats.url, 'gitops.v1.hello.source.received');
     expect(stored.filter((m) => m.json.subject === first.json().pipelineId)).toHaveLength(1);
   });
 
@@ -165,15 +155,15 @@ describe('webhook receiver over HTTP, storing into a real JetStream', () => {
   });
 
   it('answers 503 while NATS is down, then stores again once it is back, without a restart', async () => {
-    await nats.stop();
+    await fixture.nats.stop();
     const delivery = randomUUID();
     const down = await post(body, githubHeaders(SECRET, body, delivery));
     expect(down.statusCode).toBe(503);
     expect(down.headers['retry-after']).toBe('5');
-    expect((await http.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
-    await nats.restart();
+    expect((await get('/readyz')).statusCode).toBe(503);
+    await fixture.nats.restart();
     await expect
-      .poll(async () => (await http.inject({ method: 'GET', url: '/readyz' })).statusCode, {
+      .poll(async () => (await get('/readyz')).statusCode, {
         timeout: 15_000,
       })
       .toBe(200);
@@ -182,8 +172,8 @@ describe('webhook receiver over HTTP, storing into a real JetStream', () => {
   });
 
   it('serves /healthz and Prometheus /metrics with delivery counts', async () => {
-    expect((await http.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    const metrics = await http.inject({ method: 'GET', url: '/metrics' });
+    expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
+    const metrics = await get('/metrics');
     expect(metrics.body).toMatch(/gitops_webhook_deliveries_total\{provider="github",status="202"/);
   });
 });

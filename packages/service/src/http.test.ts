@@ -1,8 +1,7 @@
 import { AppError } from '@gitops/errors';
+import { createLogger, createMetrics } from '@gitops/telemetry';
 import { describe, expect, it } from 'vitest';
-import { createServiceHttp } from './http-server.js';
-import { createLogger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createServiceHttp } from './http.js';
 
 const build = () => {
   const app = createServiceHttp({

@@ -1,12 +1,6 @@
 import type { GitopsEvent } from '@gitops/contracts';
 import { AppError } from '@gitops/errors';
-import {
-  Counter,
-  type Logger,
-  type MetricsRegistry,
-  type ReadinessCheck,
-  createServiceHttp,
-} from '@gitops/telemetry';
+import { Counter, type Logger, type MetricsRegistry } from '@gitops/telemetry';
 import type { FastifyInstance } from 'fastify';
 import type { AppDirectory } from './app-directory.js';
 import { webhookErrors } from './errors.js';
@@ -16,13 +10,11 @@ import { authenticate, planDelivery } from './receive.js';
 
 export type PublishEvent = (event: GitopsEvent<'source.received'>) => Promise<{ duplicate: boolean }>;
 
-export interface HttpDeps {
+export interface WebhookRouteDeps {
   directory: AppDirectory;
   publish: PublishEvent;
   logger: Logger;
   registry: MetricsRegistry;
-  checks: Record<string, ReadinessCheck>;
-  bodyLimit: number;
 }
 
 const isProvider = (name: string): name is ProviderName => Object.hasOwn(providers, name);
@@ -38,9 +30,8 @@ function toWebhookRequest(
   return { headers: flat, body: Buffer.isBuffer(body) ? body : Buffer.alloc(0), contentType };
 }
 
-/** The receiver's HTTP app. It never listens: main.ts does, and tests use inject(). */
-export function buildHttp(deps: HttpDeps): FastifyInstance {
-  const app = createServiceHttp(deps);
+/** `POST /webhooks/:provider`, added to the service's HTTP base. */
+export const webhookRoutes = (deps: WebhookRouteDeps) => (app: FastifyInstance) => {
   const deliveries = new Counter({
     name: 'gitops_webhook_deliveries_total',
     help: 'Webhook deliveries by provider and HTTP status answered',
@@ -64,10 +55,9 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     const result = await handleDelivery(provider, toWebhookRequest(request.headers, request.body), deps);
     return reply.code(result.status).send(result.body);
   });
-  return app;
-}
+};
 
-async function handleDelivery(provider: ProviderName, request: WebhookRequest, deps: HttpDeps) {
+async function handleDelivery(provider: ProviderName, request: WebhookRequest, deps: WebhookRouteDeps) {
   const adapter = providers[provider];
   const delivery = adapter.parse(request);
   const repoURLs = delivery.kind === 'push' ? delivery.push.repoURLs : delivery.repoURLs;

@@ -1,6 +1,5 @@
+import type { Logger, MetricsRegistry } from '@gitops/telemetry';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
-import type { Registry as MetricsRegistry } from 'prom-client';
 import { type ReadinessCheck, registerOpsRoutes } from './ops-routes.js';
 
 export interface ServiceHttpOptions {
@@ -8,6 +7,8 @@ export interface ServiceHttpOptions {
   registry: MetricsRegistry;
   checks: Record<string, ReadinessCheck>;
   bodyLimit?: number;
+  /** The service's own routes, added after the shared ones. */
+  routes?: (app: FastifyInstance) => void;
 }
 
 interface CodedError {
@@ -48,5 +49,6 @@ export function createServiceHttp(options: ServiceHttpOptions): FastifyInstance 
     reply.code(404).send({ code: 'GITOPS_NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
   );
   registerOpsRoutes(app, options);
+  options.routes?.(app);
   return app;
 }

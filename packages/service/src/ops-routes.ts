@@ -1,5 +1,5 @@
+import type { MetricsRegistry } from '@gitops/telemetry';
 import type { FastifyInstance } from 'fastify';
-import type { Registry as MetricsRegistry } from 'prom-client';
 
 /** A named dependency check for /readyz; it resolves when the dependency answers, throws when not. */
 export type ReadinessCheck = () => Promise<void>;

@@ -1,6 +1,6 @@
+import { createMetrics } from '@gitops/telemetry';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from './metrics.js';
 import { registerOpsRoutes } from './ops-routes.js';
 
 const build = (natsUp: boolean) => {

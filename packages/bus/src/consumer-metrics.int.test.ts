@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { subjectFilter } from '@gitops/contracts';
+import { createMetrics } from '@gitops/telemetry';
+import { type NatsServer, sourceReceived, startNatsServer, testLogger, uniqueApp } from '@gitops/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Bus, connectBus } from './bus.js';
+
+const series = (text: string, name: string, durable: string) =>
+  Number(new RegExp(`^${name}\\{consumer="${durable}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+
+describe('the consumer backlog gauges', () => {
+  let nats: NatsServer;
+  let bus: Bus;
+  const metrics = createMetrics('test');
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    bus = await connectBus({
+      servers: [nats.url],
+      name: 'test',
+      logger: testLogger(),
+      metrics,
+      timeoutMs: 1000,
+      reconnectTimeWaitMs: 100,
+    });
+    await bus.provision();
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await nats?.dispose();
+  });
+
+  it('report pending and ack-pending messages per durable, and leave them out while NATS is down', async () => {
+    const app = uniqueApp();
+    const durable = `test--${randomUUID()}`;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const consumer = await bus.consume(
+      { durable, filterSubject: subjectFilter('source.received', app), maxInFlight: 1 },
+      () => held,
+    );
+    for (let i = 0; i < 3; i++) await bus.publish(sourceReceived(app));
+    await vi.waitFor(async () => {
+      const text = await metrics.registry.metrics();
+      expect(series(text, 'gitops_consumer_ack_pending_messages', durable)).toBeGreaterThanOrEqual(1);
+      const pending = series(text, 'gitops_consumer_pending_messages', durable);
+      expect(pending + series(text, 'gitops_consumer_ack_pending_messages', durable)).toBe(3);
+    });
+
+    await nats.stop();
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('gitops_events_published_total');
+    expect(text).not.toContain(durable);
+
+    await nats.restart();
+    release();
+    await vi.waitFor(
+      async () => {
+        const after = await metrics.registry.metrics();
+        expect(series(after, 'gitops_consumer_pending_messages', durable)).toBe(0);
+        expect(series(after, 'gitops_consumer_ack_pending_messages', durable)).toBe(0);
+      },
+      { timeout: 10_000 },
+    );
+    await consumer.stop();
+    expect(await metrics.registry.metrics()).not.toContain(durable);
+  });
+});

@@ -1,0 +1,2 @@
+import ignore from '@balena/dockerignore';
+export const a = ignore({ ignorecase: false });

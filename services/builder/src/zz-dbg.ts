@@ -1,0 +1,25 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify from 'fastify';
+import { registerBuildLogRoutes } from '/work/main/services/builder/src/routes.ts';
+
+const dir = await mkdtemp(join(tmpdir(), 'dbg-'));
+const path = join(dir, 'build.log');
+await writeFile(path, 'started\n');
+const server = Fastify();
+let checks = 0;
+registerBuildLogRoutes(server, { findLog: async () => path, buildEnded: async () => { checks++; console.log('check', checks); return false; }, followTimeoutMs: 60000, followPollMs: 100 });
+const base = await server.listen({ port: 0, host: '127.0.0.1' });
+const client = new AbortController();
+const res = await fetch(`${base}/api/v1/builds/x/log?follow=1`, { signal: client.signal });
+const reader = res.body!.getReader();
+console.log(new TextDecoder().decode((await reader.read()).value));
+await sleep(300);
+client.abort();
+console.log('aborted');
+await sleep(300);
+console.log('checks', checks, process.getActiveResourcesInfo()); server.server.getConnections((e, n) => console.log('conns', n));
+await server.close();
+console.log('closed');

@@ -1,0 +1,47 @@
+import type { Application } from '@gitops/config';
+import { defineService } from '@gitops/service';
+import type { Logger } from '@gitops/telemetry';
+import type { Redis } from 'ioredis';
+import { ociRegistry } from './adapters/oci-registry.js';
+import { RedisBuildNumbers } from './adapters/redis-build-numbers.js';
+import { loadSigner } from './adapters/signing-key.js';
+import { type PusherConfig, pusherEnv } from './config.js';
+import { SERVICE } from './events.js';
+import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
+
+/** The stage's dependencies from its configuration: the registry client, build numbers, the signer. */
+function pusherDeps(config: PusherConfig, apps: Application[], redis: Redis, logger: Logger): PusherDeps {
+  const signer = config.PROVENANCE_SIGNING_KEY_FILE
+    ? loadSigner(config.PROVENANCE_SIGNING_KEY_FILE)
+    : undefined;
+  return {
+    apps: new Map(apps.map((app) => [app.name, app])),
+    dataDir: config.GITOPS_DATA_DIR,
+    registry: ociRegistry({
+      env: config,
+      logger,
+      upload: { chunkThreshold: config.REGISTRY_CHUNK_THRESHOLD, chunkSize: config.REGISTRY_CHUNK_SIZE },
+      concurrency: config.PUSH_CONCURRENCY,
+    }),
+    buildNumbers: new RedisBuildNumbers(redis),
+    builderId: config.PROVENANCE_BUILDER_ID,
+    ...(signer ? { signer } : {}),
+  };
+}
+
+/** Stage 3: `build.succeeded` in, the image in the registry and `image.pushed`/`image.failed` out. */
+export const imagePusher = defineService({
+  service: SERVICE,
+  env: pusherEnv,
+  create: ({ config, apps, redis, logger }) => {
+    const deps = pusherDeps(config, apps, redis(), logger);
+    return {
+      stage: {
+        consumes: ['build.succeeded'],
+        handlers: pusherHandlers(deps),
+        onExhausted: pusherExhausted(deps),
+      },
+      summary: { signed: Boolean(deps.signer) },
+    };
+  },
+});
