@@ -49,22 +49,23 @@ describe('the consumer backlog gauges', () => {
       expect(pending + series(text, 'gitops_consumer_ack_pending_messages', durable)).toBe(3);
     });
 
-    await nats.stop();
-    const text = await metrics.registry.metrics();
-    expect(text).toContain('gitops_events_published_total');
-    expect(text).not.toContain(durable);
-
-    await nats.restart();
     release();
+    await vi.waitFor(async () => {
+      const settled = await metrics.registry.metrics();
+      expect(series(settled, 'gitops_consumer_pending_messages', durable)).toBe(0);
+      expect(series(settled, 'gitops_consumer_ack_pending_messages', durable)).toBe(0);
+    });
+
+    await nats.stop();
+    const outage = await metrics.registry.metrics();
+    expect(outage).toContain('gitops_events_published_total');
+    expect(outage).not.toContain(`pending_messages{consumer="${durable}"}`);
+    await nats.restart();
     await vi.waitFor(
-      async () => {
-        const after = await metrics.registry.metrics();
-        expect(series(after, 'gitops_consumer_pending_messages', durable)).toBe(0);
-        expect(series(after, 'gitops_consumer_ack_pending_messages', durable)).toBe(0);
-      },
+      async () => expect(await metrics.registry.metrics()).toContain(`pending_messages{consumer="${durable}"}`),
       { timeout: 10_000 },
     );
     await consumer.stop();
-    expect(await metrics.registry.metrics()).not.toContain(durable);
+    expect(await metrics.registry.metrics()).not.toContain(`pending_messages{consumer="${durable}"}`);
   });
 });

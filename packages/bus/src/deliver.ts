@@ -49,6 +49,7 @@ export class Deliverer {
       conversationId: event.event.data.pipelineId,
       bodySize: msg.data.byteLength,
       consumerGroup: this.settings.durable,
+      attempt: msg.info.deliveryCount,
     } as const;
     const producer = extractTraceContext(natsCarrier(msg.headers));
     return consumerSpan(message, producer, (traceContext) =>

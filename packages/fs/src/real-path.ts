@@ -51,7 +51,8 @@ async function resolveComponents(absolute: string): Promise<string> {
     const next = join(current, part);
     const target = missing ? undefined : await linkAt(next);
     if (typeof target === 'string') {
-      if (++links > MAX_SYMLINKS) throw new SymlinkLoop(`${absolute} goes through more than ${MAX_SYMLINKS} symlinks`);
+      if (++links > MAX_SYMLINKS)
+        throw new SymlinkLoop(`${absolute} goes through more than ${MAX_SYMLINKS} symlinks`);
       pending.push(...target.split('/').reverse());
       if (isAbsolute(target)) current = '/';
       continue;

@@ -60,12 +60,21 @@ describe('resolveInside', () => {
     ['/etc/passwd', refused('x "/etc/passwd" must be a relative path inside the root')],
     ['../outside/secret', refused('x "../outside/secret" leaves the root')],
     ['dir/../../x', refused('x "dir/../../x" leaves the root')],
-    ['dir/../dir/file', refused('x "dir/../dir/file" has a ".." segment: a path inside the root may only go down')],
+    [
+      'dir/../dir/file',
+      refused('x "dir/../dir/file" has a ".." segment: a path inside the root may only go down'),
+    ],
     ['dir/\0file', refused('x "dir/\\u0000file" contains a NUL byte')],
     ['out', refused('x "out" resolves outside the root through a symlink')],
     ['out/secret', refused('x "out/secret" resolves outside the root through a symlink at "out"')],
-    ['out-rel/secret', refused('x "out-rel/secret" resolves outside the root through a symlink at "out-rel"')],
-    ['out/not-yet/file', refused('x "out/not-yet/file" resolves outside the root through a symlink at "out"')],
+    [
+      'out-rel/secret',
+      refused('x "out-rel/secret" resolves outside the root through a symlink at "out-rel"'),
+    ],
+    [
+      'out/not-yet/file',
+      refused('x "out/not-yet/file" resolves outside the root through a symlink at "out"'),
+    ],
     ['dir/upup', refused('x "dir/upup" resolves outside the root through a symlink')],
     ['inner/out-deep', refused('x "inner/out-deep" resolves outside the root through a symlink')],
     ['dangling-out', refused('x "dangling-out" resolves outside the root through a symlink')],
@@ -92,12 +101,22 @@ describe('resolveInside', () => {
 
   it('checks a path under a root that does not exist yet', async () => {
     const missing = join(base, 'data');
-    await expect(resolveInside(missing, 'layouts/p1', { what: 'x' })).resolves.toBe(join(missing, 'layouts/p1'));
+    await expect(resolveInside(missing, 'layouts/p1', { what: 'x' })).resolves.toBe(
+      join(missing, 'layouts/p1'),
+    );
   });
 
   it('throws the code and status its caller asks for, and refuses the root itself when told to', async () => {
-    const options = { what: 'image layout', within: 'GITOPS_DATA_DIR', code: 'GITOPS_X_BAD', statusCode: 400 };
-    await expect(resolveInside(root, 'out', options)).rejects.toMatchObject({ code: 'GITOPS_X_BAD', statusCode: 400 });
+    const options = {
+      what: 'image layout',
+      within: 'GITOPS_DATA_DIR',
+      code: 'GITOPS_X_BAD',
+      statusCode: 400,
+    };
+    await expect(resolveInside(root, 'out', options)).rejects.toMatchObject({
+      code: 'GITOPS_X_BAD',
+      statusCode: 400,
+    });
     for (const path of ['.', 'itself', 'dir/up']) {
       await expect(resolveInside(root, path, { ...options, allowRoot: false })).rejects.toMatchObject({
         code: 'GITOPS_X_BAD',

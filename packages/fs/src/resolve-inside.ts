@@ -31,9 +31,13 @@ const contains = (root: string, path: string) => {
 export async function resolveInside(root: string, path: string, options: InsideOptions): Promise<string> {
   const within = options.within ?? JSON.stringify(root);
   const refuse = (problem: string) =>
-    new AppError(options.code ?? FsErrorCodes.outsideRoot, `${options.what} ${JSON.stringify(path)} ${problem}`, {
-      statusCode: options.statusCode ?? 422,
-    });
+    new AppError(
+      options.code ?? FsErrorCodes.outsideRoot,
+      `${options.what} ${JSON.stringify(path)} ${problem}`,
+      {
+        statusCode: options.statusCode ?? 422,
+      },
+    );
   const problem = pathProblem(path, within);
   if (problem) throw refuse(problem);
   try {
@@ -41,7 +45,9 @@ export async function resolveInside(root: string, path: string, options: InsideO
     const real = await realPath(join(realRoot, path));
     if (!contains(realRoot, real)) {
       const link = await escapingLink(realRoot, path);
-      throw refuse(`resolves outside ${within} through a symlink${link === path ? '' : ` at ${JSON.stringify(link)}`}`);
+      throw refuse(
+        `resolves outside ${within} through a symlink${link === path ? '' : ` at ${JSON.stringify(link)}`}`,
+      );
     }
     if (real === realRoot && options.allowRoot === false) throw refuse(`is ${within} itself`);
     return real;

@@ -8,6 +8,9 @@ export async function resolveCommit(dir: string, rev: string, context: GitContex
 
 /** The committer time of `rev`, which a reproducible image takes as its creation time. */
 export async function commitTime(dir: string, rev: string, context: GitContext = {}): Promise<Date> {
-  const seconds = await runGit(['log', '-1', '--format=%ct', '--end-of-options', rev], { ...context, cwd: dir });
+  const seconds = await runGit(['log', '-1', '--format=%ct', '--end-of-options', rev], {
+    ...context,
+    cwd: dir,
+  });
   return new Date(Number(seconds.trim()) * 1000);
 }

@@ -71,6 +71,7 @@ export async function commitAll(request: CommitRequest): Promise<CommitResult> {
   await runGit(['add', '--all'], { ...request, cwd: dir });
   if (!(await hasStagedChanges(dir, request))) return { status: 'nothing-to-commit' };
   // --cleanup=whitespace: a message line starting with '#' is text, not a comment to strip.
+  // --no-verify: a repository's own hooks never run inside a service.
   const args = ['commit', '--quiet', '--no-verify', '--cleanup=whitespace', '--file=-', ...trailers];
   // Unsigned means unsigned, whatever the repository's own config says.
   if (!request.signingKeyFile) args.push('--no-gpg-sign');

@@ -13,7 +13,11 @@ describe('hermeticEnv', () => {
   });
 
   it('drops variables that would choose another repository, an identity or a password prompt', () => {
-    const env = hermeticEnv({ GIT_DIR: '/elsewhere', GIT_AUTHOR_NAME: 'Dev', GIT_ASKPASS: '/usr/bin/askpass' });
+    const env = hermeticEnv({
+      GIT_DIR: '/elsewhere',
+      GIT_AUTHOR_NAME: 'Dev',
+      GIT_ASKPASS: '/usr/bin/askpass',
+    });
     expect(env).not.toHaveProperty('GIT_DIR');
     expect(env).not.toHaveProperty('GIT_AUTHOR_NAME');
     expect(env).not.toHaveProperty('GIT_ASKPASS');

@@ -55,7 +55,9 @@ describe('failureFromStderr', () => {
     expect(failureFromStderr('fatal: remote error: upload-pack: not our ref ffff')).toBe('not-found');
     expect(failureFromStderr("fatal: couldn't find remote ref refs/heads/gone")).toBe('not-found');
     expect(failureFromStderr("fatal: Authentication failed for 'http://h/r.git/'")).toBe('denied');
-    expect(failureFromStderr('fatal: unable to access: The requested URL returned error: 403')).toBe('denied');
+    expect(failureFromStderr('fatal: unable to access: The requested URL returned error: 403')).toBe(
+      'denied',
+    );
     expect(failureFromStderr('fatal: unable to access: Failed to connect to h port 80')).toBe('failed');
   });
 });

@@ -1,4 +1,4 @@
-import { type PushRejection, PushRejected } from './errors.js';
+import { PushRejected, type PushRejection } from './errors.js';
 import { type GitContext, execGit, exitError } from './run.js';
 
 export interface PushRequest extends GitContext {

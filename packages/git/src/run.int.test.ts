@@ -30,8 +30,15 @@ describe('running git', () => {
   });
 
   it('rejects a non-zero exit with a GitError naming the command and git’s complaint', async () => {
-    const err: GitError = await runGit(['rev-parse', '--verify', 'nope'], { cwd: scratch.root }).catch((e) => e);
-    expect(err).toMatchObject({ name: 'GitError', code: 'GITOPS_GIT_FAILED', command: 'rev-parse', exitCode: 128 });
+    const err: GitError = await runGit(['rev-parse', '--verify', 'nope'], { cwd: scratch.root }).catch(
+      (e) => e,
+    );
+    expect(err).toMatchObject({
+      name: 'GitError',
+      code: 'GITOPS_GIT_FAILED',
+      command: 'rev-parse',
+      exitCode: 128,
+    });
     expect(err.message).toMatch(/^git rev-parse failed: fatal: not a git repository/);
   });
 
@@ -48,13 +55,19 @@ describe('running git', () => {
     const found = await execGit(['config', '--get', 'user.name'], { env });
     expect(found).toMatchObject({ exitCode: 1, stdout: '' });
     const asGlobal = { ...env, GIT_CONFIG_GLOBAL: join(home, '.gitconfig') };
-    expect((await execGit(['config', '--get', 'user.name'], { env: asGlobal })).stdout).toBe('Leaked Developer\n');
+    expect((await execGit(['config', '--get', 'user.name'], { env: asGlobal })).stdout).toBe(
+      'Leaked Developer\n',
+    );
   });
 
   it('stops git at its timeout with a retryable GitError', async () => {
     const started = Date.now();
     const err: GitError = await runGit(['ls-remote', silentUrl], { timeoutMs: 300 }).catch((e) => e);
-    expect(err).toMatchObject({ failure: 'timeout', retryable: true, message: 'git ls-remote timed out after 300 ms' });
+    expect(err).toMatchObject({
+      failure: 'timeout',
+      retryable: true,
+      message: 'git ls-remote timed out after 300 ms',
+    });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -62,7 +75,9 @@ describe('running git', () => {
     const controller = new AbortController();
     const reason = new Error('shutting down');
     setTimeout(() => controller.abort(reason), 200);
-    const err: GitError = await runGit(['ls-remote', silentUrl], { signal: controller.signal }).catch((e) => e);
+    const err: GitError = await runGit(['ls-remote', silentUrl], { signal: controller.signal }).catch(
+      (e) => e,
+    );
     expect(err).toMatchObject({ failure: 'aborted', retryable: false, message: 'git ls-remote was aborted' });
     expect(err.cause).toBe(reason);
   });

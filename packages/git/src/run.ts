@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { GitAccess } from './access.js';
 import { hermeticEnv } from './environment.js';
@@ -47,6 +47,34 @@ function stopped(args: string[], options: GitRunOptions, signal: AbortSignal): G
   });
 }
 
+function killGroup(child: ChildProcessWithoutNullStreams): void {
+  try {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // The group is gone already.
+  }
+}
+
+/** Collects git's stdout (killing it past MAX_STDOUT) and the tail of its stderr. */
+function collect(child: ChildProcessWithoutNullStreams): (exitCode: number) => GitOutput {
+  const stdout: Buffer[] = [];
+  let stdoutBytes = 0;
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdoutBytes += chunk.length;
+    if (stdoutBytes > MAX_STDOUT) killGroup(child);
+    else stdout.push(chunk);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-MAX_STDERR);
+  });
+  return (exitCode) => ({
+    exitCode,
+    stdout: Buffer.concat(stdout).toString('utf8'),
+    stderr: stdoutBytes > MAX_STDOUT ? `${stderr}\nmore than ${MAX_STDOUT} bytes of output` : stderr,
+  });
+}
+
 /**
  * Runs git and resolves with its exit code and output, whatever the exit code (for commands whose
  * exit code is an answer: `diff --quiet`, `cat-file -e`). Rejects with a GitError when git cannot be
@@ -54,43 +82,25 @@ function stopped(args: string[], options: GitRunOptions, signal: AbortSignal): G
  */
 export function execGit(args: string[], options: GitRunOptions = {}): Promise<GitOutput> {
   const signal = stopSignal(options);
-  const secrets = options.access?.secrets ?? [];
   if (signal?.aborted) return Promise.reject(stopped(args, options, signal));
   return new Promise((resolve, reject) => {
     const env = { ...(options.access?.env ?? hermeticEnv()), ...options.env };
     const child = spawn('git', args, { cwd: options.cwd, env, detached: true, stdio: 'pipe' });
-    const stdout: Buffer[] = [];
-    let stdoutBytes = 0;
-    let stderr = '';
-    const kill = () => {
-      try {
-        if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // The group is gone already.
-      }
-    };
+    const output = collect(child);
+    const kill = () => killGroup(child);
     signal?.addEventListener('abort', kill, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > MAX_STDOUT) kill();
-      else stdout.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-MAX_STDERR);
-    });
     // git may exit without reading all of its input; that is not the failure to report.
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
     child.once('error', (cause) => {
       signal?.removeEventListener('abort', kill);
+      const secrets = options.access?.secrets ?? [];
       reject(new GitError({ args, failure: 'failed', detail: cause.message, secrets, cause }));
     });
     child.once('close', (code, killedBy) => {
       signal?.removeEventListener('abort', kill);
-      if (signal?.aborted) return reject(stopped(args, options, signal));
-      if (stdoutBytes > MAX_STDOUT) stderr += `\nmore than ${MAX_STDOUT} bytes of output`;
-      const exitCode = code ?? 128 + (killedBy ? constants.signals[killedBy] : 0);
-      resolve({ exitCode, stdout: Buffer.concat(stdout).toString('utf8'), stderr });
+      if (signal?.aborted) reject(stopped(args, options, signal));
+      else resolve(output(code ?? 128 + (killedBy ? constants.signals[killedBy] : 0)));
     });
   });
 }

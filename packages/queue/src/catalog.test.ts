@@ -1,5 +1,5 @@
 import type { Bus } from '@gitops/bus';
-import { createLogger } from '@gitops/telemetry';
+import { testLogger } from '@gitops/testing';
 import { describe, expect, it } from 'vitest';
 import { checkCatalog } from './catalog.js';
 import { createStageRunner } from './stage-runner.js';
@@ -41,7 +41,7 @@ describe('the job catalog check', () => {
         bus: {} as Bus,
         consumes: ['source.received'],
         handlers: { 'build.succeeded': noResults },
-        logger: createLogger({ service: 'test', level: 'silent' }),
+        logger: testLogger(),
       });
     expect(create).toThrow(expect.objectContaining({ code: 'GITOPS_QUEUE_CATALOG_INVALID' }));
   });

@@ -4,10 +4,10 @@ import { classify, describeError } from '@gitops/errors';
 import {
   type Logger,
   type Metrics,
+  consumerSpan,
   extractTraceContext,
   pipelineLogger,
   recordCarrier,
-  startSpan,
 } from '@gitops/telemetry';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { StageHandler, StageJobData, StageRunnerOptions } from './stage-options.js';
@@ -31,9 +31,11 @@ const isFinal = (job: StageJob, err: unknown) =>
   job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
 /**
- * The BullMQ processor of a stage: runs the event's handler inside a span parented on the event's
- * trace, publishes the result events, and decides the job's fate by what it throws. On the last
- * attempt it publishes the onExhausted events, so a pipeline that gives up still says so.
+ * The BullMQ processor of a stage: runs the event's handler inside a CONSUMER span (`process
+ * <queue>`) parented on the span that enqueued the job, so the trace of the event runs on through
+ * the job into the events it publishes; publishes the result events, and decides the job's fate by
+ * what it throws. On the last attempt it publishes the onExhausted events, so a pipeline that gives
+ * up still says so.
  */
 export function createProcessor(deps: ProcessorDeps) {
   return async (job: StageJob, _token?: string, signal?: AbortSignal): Promise<number> => {
@@ -43,17 +45,17 @@ export function createProcessor(deps: ProcessorDeps) {
     } catch (err) {
       throw new UnrecoverableError(describeError(err));
     }
-    const parent = extractTraceContext(recordCarrier({ ...job.data.carrier }));
-    const attributes = {
-      'job.queue': deps.queue,
-      'job.id': job.id ?? '',
-      'job.attempt': job.attemptsMade + 1,
-    };
+    const message = {
+      system: 'bullmq',
+      destination: deps.queue,
+      messageId: job.id ?? '',
+      conversationId: decoded.event.data.pipelineId,
+      consumerGroup: deps.queue,
+      attempt: job.attemptsMade + 1,
+    } as const;
+    const enqueued = extractTraceContext(recordCarrier({ ...job.data.carrier }));
     const aborted = AbortSignal.any(signal ? [signal, deps.shutdown] : [deps.shutdown]);
-    return startSpan(`job ${decoded.name}`, () => runJob(deps, job, decoded, aborted), {
-      parent,
-      attributes,
-    });
+    return consumerSpan(message, enqueued, () => runJob(deps, job, decoded, aborted));
   };
 }
 

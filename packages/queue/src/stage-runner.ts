@@ -7,9 +7,13 @@ import type { Redis } from 'ioredis';
 import { checkCatalog } from './catalog.js';
 import { enqueueEvent, jobOptions } from './enqueue.js';
 import { createProcessor } from './processor.js';
+import { trackQueueJobs } from './queue-metrics.js';
 import { redisConnection } from './redis.js';
 import type { StageJobData, StageRunnerOptions } from './stage-options.js';
-import { waitForIdle } from './wait.js';
+import { settlesWithin, waitForIdle } from './wait.js';
+
+// How long one BullMQ close step may take before shutdown goes on without it.
+const CLOSE_TIMEOUT_MS = 3000;
 
 export interface StageRunner {
   /** Starts the worker, then one durable consumer per consumed event; on failure, closes what it opened. */
@@ -54,6 +58,7 @@ class BullStageRunner implements StageRunner {
       defaultJobOptions: jobOptions(this.options),
     });
     this.#queue.on('error', (err) => logger.error({ err }, 'queue connection error'));
+    trackQueueJobs(this.#queue, this.options.metrics?.registry);
     this.#worker = this.#startWorker();
     for (const name of this.options.consumes) {
       const consumer = await this.options.bus.consume(
@@ -81,7 +86,7 @@ class BullStageRunner implements StageRunner {
     await Promise.all(this.#consumers.map((consumer) => consumer.stop()));
     this.#consumers = [];
     if (this.#worker) {
-      await this.#worker.pause(true);
+      await this.#settle('pause the worker', this.#worker.pause(true));
       const idle = await waitForIdle(this.#running, timeoutMs);
       if (!idle) {
         const running = this.#running.size;
@@ -89,11 +94,22 @@ class BullStageRunner implements StageRunner {
       }
       // Force-closed, BullMQ records nothing more for the jobs left running, so they stay active in
       // Redis until their lock expires; aborting their signal only stops the wasted work.
-      await this.#worker.close(!idle);
+      await this.#settle('close the worker', this.#worker.close(!idle));
       this.#shutdown.abort();
     }
-    await this.#queue?.close();
+    if (this.#queue) await this.#settle('close the queue', this.#queue.close());
     for (const connection of this.#owned.splice(0)) connection.disconnect();
+  }
+
+  /**
+   * BullMQ's pause and close can wait forever on a blocking connection that lost its server, even
+   * after Redis came back (taskforcesh/bullmq#2430, #4656): past a bound, shutdown goes on, and the
+   * connections' owner disconnects them.
+   */
+  async #settle(what: string, work: Promise<unknown>): Promise<void> {
+    if (!(await settlesWithin(work, CLOSE_TIMEOUT_MS))) {
+      this.options.logger.warn({ timeoutMs: CLOSE_TIMEOUT_MS }, `could not ${what} in time; going on`);
+    }
   }
 
   async ping(): Promise<void> {

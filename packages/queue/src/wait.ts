@@ -20,3 +20,14 @@ export async function waitForIdle(
     deadline.abort();
   }
 }
+
+/** Resolves true once `work` settles, false after `timeoutMs` (the work goes on, unwatched). */
+export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  const deadline = new AbortController();
+  const expired = sleep(timeoutMs, false, { signal: deadline.signal }).catch(() => false);
+  try {
+    return await Promise.race([expired, work.then(() => true)]);
+  } finally {
+    deadline.abort();
+  }
+}

@@ -1,11 +1,12 @@
 import { AppError } from '@gitops/errors';
-import { createLogger, createMetrics } from '@gitops/telemetry';
+import { createMetrics } from '@gitops/telemetry';
+import { testLogger } from '@gitops/testing';
 import { describe, expect, it } from 'vitest';
 import { createServiceHttp } from './http.js';
 
 const build = () => {
   const app = createServiceHttp({
-    logger: createLogger({ service: 'test', level: 'silent' }),
+    logger: testLogger(),
     registry: createMetrics('test').registry,
     checks: {},
     bodyLimit: 16,

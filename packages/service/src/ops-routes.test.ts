@@ -33,9 +33,21 @@ describe('ops routes', () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 
-  it('serves Prometheus text on /metrics with the service label', async () => {
+  it('answers /readyz 503 within its own timeout when a dependency hangs', async () => {
+    const app = Fastify();
+    registerOpsRoutes(app, {
+      registry: createMetrics('test').registry,
+      checks: { redis: () => new Promise<void>(() => undefined) },
+    });
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().checks).toEqual({ redis: 'unavailable: no answer within 2000 ms' });
+  });
+
+  it('serves Prometheus text on /metrics, without a service label that would clash with the scrape target’s', async () => {
     const response = await build(true).inject({ method: 'GET', url: '/metrics' });
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
-    expect(response.body).toMatch(/process_cpu_seconds_total\{service="test"\}/);
+    expect(response.body).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(response.body).not.toMatch(/service="/);
   });
 });

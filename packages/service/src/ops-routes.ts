@@ -5,6 +5,21 @@ import type { FastifyInstance } from 'fastify';
 export type ReadinessCheck = () => Promise<void>;
 
 /** `/healthz` (process up), `/readyz` (every check answers), `/metrics` (Prometheus text). */
+// A probe that waits on a dependency longer than this says so instead of outliving the kubelet's timeout.
+const CHECK_TIMEOUT_MS = 2000;
+
+async function answers(check: ReadinessCheck): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function registerOpsRoutes(
   app: FastifyInstance,
   deps: { registry: MetricsRegistry; checks: Record<string, ReadinessCheck> },
@@ -14,7 +29,7 @@ export function registerOpsRoutes(
     const results = await Promise.all(
       Object.entries(deps.checks).map(async ([name, check]) => {
         try {
-          await check();
+          await answers(check);
           return [name, 'ok'] as const;
         } catch (err) {
           return [name, `unavailable: ${(err as Error).message}`] as const;

@@ -49,7 +49,7 @@ describe('messaging spans', () => {
     const producer = finished('publish gitops.v1.hello.source.received').spanContext();
     let handedOn: string | undefined;
     await consumerSpan(
-      { ...message, consumerGroup: 'builder--source-received' },
+      { ...message, consumerGroup: 'builder--source-received', attempt: 2 },
       extractTraceContext(carrier),
       async (active) => {
         handedOn = trace.getSpanContext(active)?.spanId;
@@ -63,13 +63,14 @@ describe('messaging spans', () => {
     expect(span.attributes).toMatchObject({
       'messaging.operation.type': 'process',
       'messaging.consumer.group.name': 'builder--source-received',
+      'gitops.message.attempt': 2,
       'messaging.message.conversation_id': 'hello-1',
     });
     expect(handedOn).toBe(span.spanContext().spanId);
   });
 
   it('starts a trace of its own, unlinked, for a message that carried none', async () => {
-    await consumerSpan({ ...message, consumerGroup: 'g' }, extractTraceContext(recordCarrier()), async () => {});
+    await consumerSpan({ ...message, consumerGroup: 'g', attempt: 1 }, extractTraceContext(recordCarrier()), async () => {});
     const span = finished('process gitops.v1.hello.source.received');
     expect(span.parentSpanContext).toBeUndefined();
     expect(span.links).toEqual([]);

@@ -30,7 +30,12 @@ export interface MessageSpanInfo {
 export interface ConsumedMessageSpanInfo extends MessageSpanInfo {
   /** The durable consumer (or queue) whose replicas share the messages. */
   consumerGroup: string;
+  /** 1 on the first delivery or job attempt: a retry is a new span of the same trace. */
+  attempt: number;
 }
+
+// The conventions have no system-neutral delivery count; this one is the platform's own.
+const ATTR_GITOPS_MESSAGE_ATTEMPT = 'gitops.message.attempt';
 
 function messageAttributes(message: MessageSpanInfo, type: string, operation: string): Attributes {
   return {
@@ -74,6 +79,7 @@ export function consumerSpan<T>(
     attributes: {
       ...messageAttributes(message, MESSAGING_OPERATION_TYPE_VALUE_PROCESS, 'process'),
       [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: message.consumerGroup,
+      [ATTR_GITOPS_MESSAGE_ATTEMPT]: message.attempt,
     },
   });
 }

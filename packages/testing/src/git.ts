@@ -1,34 +1,20 @@
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { runGit } from '@gitops/git';
 
 export interface GitOptions {
   cwd?: string;
-  /** Added to the environment; wins over the defaults below. */
+  /** Added to the environment; wins over the hermetic defaults. */
   env?: Record<string, string>;
 }
 
-// Tests must not depend on the developer's git setup (commit signing, hooks paths, default branch):
-// only the repository's own config applies, and git never waits for a password on a terminal.
-const HERMETIC_ENV = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
-
-/** Runs git and resolves with its stdout; rejects with git's stderr in the message. */
+/**
+ * Runs git and resolves with its stdout; rejects with a GitError naming the command and git's stderr.
+ * Tests must not depend on the developer's git setup (commit signing, hooks paths, default branch):
+ * @gitops/git's runner applies only the repository's own config, and git never prompts.
+ */
 export function git(args: string[], options: GitOptions = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      args,
-      {
-        cwd: options.cwd,
-        env: { ...process.env, ...HERMETIC_ENV, ...options.env },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`git ${args.join(' ')} failed: ${stderr.trim() || err.message}`));
-        else resolve(stdout);
-      },
-    );
-  });
+  return runGit(args, options);
 }
 
 export interface Author {

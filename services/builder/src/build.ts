@@ -2,8 +2,10 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Application } from '@gitops/config';
 import type { EventData } from '@gitops/contracts';
+import { DataLeases, type LeaseHolder, whileHeld } from '@gitops/fs';
 import { deadline, failureOf } from './cancel.js';
 import type { DataDir } from './data-dir.js';
+import { IMAGE_STORES } from './data-gc/areas.js';
 import { BuildFailure } from './errors.js';
 import { type DriverFactory, type LaidOutImage, buildImage } from './image-build.js';
 import { loadBuildPlan } from './plan/plan.js';
@@ -33,6 +35,8 @@ export interface BuildDeps {
   env: NodeJS.ProcessEnv;
   stepTimeoutMs: number;
   killGraceMs?: number;
+  /** Marks what a build uses so the data collector keeps it (default: leases under `dataDir`). */
+  leases?: LeaseHolder;
 }
 
 export interface BuildOutcome {
@@ -113,17 +117,21 @@ async function stepsAndImage(build: Build): Promise<LaidOutImage> {
     // As for a git URL context in BuildKit: .git (its index changes with every checkout) is never
     // part of the image, so `COPY . /app` gives the same digest for the same commit.
     await rm(join(workspace.src, '.git'), { recursive: true, force: true });
+    // The drivers' base-image cache and buildah storage are shared by every build: held while used.
+    const leases = deps.leases ?? new DataLeases(deps.dataDir.root);
     return await recorder.time('image', () =>
-      buildImage({
-        application: request.application,
-        src: workspace.src,
-        output: deps.dataDir.image(request.source.app, request.source.pipelineId),
-        sha: request.source.commit,
-        commitTime,
-        signal,
-        log: (line) => request.log.line(line),
-        createDriver: deps.createDriver,
-      }),
+      whileHeld(leases, IMAGE_STORES, () =>
+        buildImage({
+          application: request.application,
+          src: workspace.src,
+          output: deps.dataDir.image(request.source.app, request.source.pipelineId),
+          sha: request.source.commit,
+          commitTime,
+          signal,
+          log: (line) => request.log.line(line),
+          createDriver: deps.createDriver,
+        }),
+      ),
     );
   } catch (err) {
     throw failureOf(err, signal, recorder.running);

@@ -25,6 +25,33 @@ export const builderEnv = {
   GIT_SSH_KNOWN_HOSTS_FILE: env
     .optional()
     .describe('known hosts file for that key (host keys are always checked)'),
+  // The data directory collector (data-gc/): ages count from an entry's last use.
+  GITOPS_DATA_MAX: env
+    .bytes('20GiB')
+    .describe(
+      'size budget of `GITOPS_DATA_DIR`: above it the least recently used entries not in use are removed; `0` for none',
+    ),
+  GITOPS_DATA_GC_INTERVAL: env
+    .duration('10m')
+    .describe('time between sweeps of `GITOPS_DATA_DIR` (one also runs at start)'),
+  GITOPS_DATA_WORKSPACES_MAX_AGE: env
+    .duration('0s')
+    .describe('build workspaces left by a crashed build are removed at the first sweep after this'),
+  GITOPS_DATA_LAYOUTS_MAX_AGE: env
+    .duration('24h')
+    .describe('OCI image layouts not built or pushed for this long are removed'),
+  GITOPS_DATA_LOGS_MAX_AGE: env
+    .duration('14d')
+    .describe('build logs are removed this long after their last line'),
+  GITOPS_DATA_RESULTS_MAX_AGE: env
+    .duration('30d')
+    .describe('recorded build results are removed after this; a pipeline replayed later builds again'),
+  GITOPS_DATA_MIRRORS_MAX_AGE: env
+    .duration('7d')
+    .describe('git mirrors of repositories no build used for this long are removed'),
+  GITOPS_DATA_CACHE_MAX_AGE: env
+    .duration('7d')
+    .describe('cached base-image blobs, and buildah storage as a whole, unused for this long are removed'),
 };
 
 export type BuilderConfig = ConfigOf<typeof builderEnv>;

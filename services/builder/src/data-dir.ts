@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { normaliseRepoUrl } from '@gitops/config';
+import { pathProblem } from '@gitops/fs';
 import { builderErrors } from './errors.js';
 
 /** A directory name the builder derives from event data; anything else could walk out of the tree. */
@@ -32,9 +33,9 @@ export class DataDir {
   /** `mirrors/<host>/<path>.git`: one bare repository per source repository, shared by its builds. */
   mirror(repoURL: string): string {
     const key = normaliseRepoUrl(repoURL);
-    if (key.split('/').some((part) => part === '' || part === '.' || part === '..')) {
-      throw new Error(`repository URL ${repoURL} does not name a mirror directory`);
-    }
+    const problem = pathProblem(key, 'mirrors/');
+    if (problem)
+      throw new Error(`repository URL ${repoURL} does not name a mirror directory: "${key}" ${problem}`);
     return join(this.root, 'mirrors', `${key}.git`);
   }
 

@@ -1,9 +1,11 @@
 import type { Application } from '@gitops/config';
 import type { GitopsEvent } from '@gitops/contracts';
+import { DataLeases, type LeaseHolder, whileHeld } from '@gitops/fs';
 import type { JobContext, StageHandler } from '@gitops/queue';
 import type { BuildOutcome, BuildRequest } from './build.js';
 import { deadline } from './cancel.js';
 import type { DataDir } from './data-dir.js';
+import { pipelineEntries } from './data-gc/pipeline-entries.js';
 import { BuildFailure } from './errors.js';
 import { failedEvent, resultEvent, startedEvent } from './events.js';
 import type { ResultStore } from './results.js';
@@ -24,6 +26,8 @@ export interface HandlerDeps {
   redactor: Redactor;
   /** Called with every finished build's result event (metrics). */
   onResult?(event: GitopsEvent<'build.succeeded'> | GitopsEvent<'build.failed'>): void;
+  /** Marks the pipeline's files in use for the data collector (default: leases under `dataDir`). */
+  leases?: LeaseHolder;
 }
 
 type Source = GitopsEvent<'source.received'>;
@@ -63,12 +67,27 @@ async function buildAndReport(event: Source, ctx: JobContext, deps: HandlerDeps,
   return resultEvent(event.data, application, outcome, logRef, log.redactor);
 }
 
+/** Builds with its log open, then records the result once the log is closed. */
+async function buildAndRecord(event: Source, ctx: JobContext, deps: HandlerDeps) {
+  const { app, pipelineId } = event.data;
+  const log = await BuildLog.open(deps.dataDir.log(app, pipelineId).path, {
+    maxBytes: deps.logMaxBytes,
+    redactor: deps.redactor,
+  });
+  // The log is closed before the result is recorded: a follower of the log stops once the record
+  // exists, and must find every line already written (docs/builder.md, "Following a build log").
+  const result = await buildAndReport(event, ctx, deps, log).finally(() => log.close());
+  await deps.results.write(app, pipelineId, [result]);
+  return result;
+}
+
 /**
  * The stage's handler for `source.received`. A pipeline with a recorded result republishes it
  * (same event ids) without building; otherwise it publishes `build.started`, builds, records the
  * result and hands it to the stage runner to publish.
  */
 export function createBuildHandler(deps: HandlerDeps): StageHandler<'source.received'> {
+  const leases = deps.leases ?? new DataLeases(deps.dataDir.root);
   return async (event, ctx) => {
     const { app, pipelineId } = event.data;
     const recorded = await deps.results.read(app, pipelineId);
@@ -76,14 +95,12 @@ export function createBuildHandler(deps: HandlerDeps): StageHandler<'source.rece
       ctx.logger.info('pipeline already built; republishing its result');
       return recorded;
     }
-    const log = await BuildLog.open(deps.dataDir.log(app, pipelineId).path, {
-      maxBytes: deps.logMaxBytes,
-      redactor: deps.redactor,
-    });
-    // The log is closed before the result is recorded: a follower of the log stops once the record
-    // exists, and must find every line already written (docs/builder.md, "Following a build log").
-    const result = await buildAndReport(event, ctx, deps, log).finally(() => log.close());
-    await deps.results.write(app, pipelineId, [result]);
+    // Held from before the log exists until the result is recorded: the data collector keeps the
+    // pipeline's workspace, layout, log and mirror meanwhile (docs/builder.md, "Data directory and
+    // garbage collection").
+    const repoURL = deps.apps.get(app)?.source.repoURL;
+    const entries = pipelineEntries(deps.dataDir, app, pipelineId, repoURL);
+    const result = await whileHeld(leases, entries, () => buildAndRecord(event, ctx, deps));
     deps.onResult?.(result);
     ctx.logger.info({ result: result.type, durationMs: result.data.durationMs }, 'build finished');
     return [result];

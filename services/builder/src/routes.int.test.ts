@@ -54,7 +54,8 @@ describe('following a build log over HTTP', () => {
   };
 
   const listen = async (overrides: Partial<BuildLogRouteDeps> = {}) => {
-    server = Fastify();
+    // fetch opens a spare connection after an aborted response; close() must not wait for it.
+    server = Fastify({ forceCloseConnections: true });
     registerBuildLogRoutes(server, {
       findLog: (pipelineId) => dataDir.findLog(pipelineId, ['hello']),
       buildEnded: (pipelineId) => results.isRecorded(pipelineId, ['hello']),
@@ -94,7 +95,9 @@ describe('following a build log over HTTP', () => {
       },
     });
     const client = new AbortController();
-    const res = await fetch(`${base}/api/v1/builds/${build.pipelineId}/log?follow=1`, { signal: client.signal });
+    const res = await fetch(`${base}/api/v1/builds/${build.pipelineId}/log?follow=1`, {
+      signal: client.signal,
+    });
     await readUntil(res.body!.getReader(), '', 'started\n');
     client.abort();
     await sleep(POLL_MS * 5);
@@ -116,7 +119,10 @@ describe('following a build log over HTTP', () => {
   });
 });
 
-async function pipeInto(reader: ReadableStreamDefaultReader<Uint8Array>, into: ReadableStreamDefaultController) {
+async function pipeInto(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  into: ReadableStreamDefaultController,
+) {
   const { value, done } = await reader.read();
   if (done) into.close();
   else into.enqueue(value);

@@ -54,14 +54,22 @@ function wantsFollow(value: string | undefined): boolean {
  * The log as it grows, until the build ends, the client leaves, or the follow outlasts
  * BUILD_TIMEOUT (a build whose builder gave up records no result); the last ends with a notice line.
  */
-function followedLog(path: string, pipelineId: string, deps: BuildLogRouteDeps, reply: FastifyReply): Readable {
+function followedLog(
+  path: string,
+  pipelineId: string,
+  deps: BuildLogRouteDeps,
+  reply: FastifyReply,
+): Readable {
   const stop = new AbortController();
   let timedOut = false;
   const cap = setTimeout(() => {
     timedOut = true;
     stop.abort();
   }, deps.followTimeoutMs);
-  reply.raw.once('close', () => stop.abort());
+  reply.raw.once('close', () => {
+    clearTimeout(cap);
+    stop.abort();
+  });
   async function* body() {
     try {
       const options = {
@@ -71,10 +79,12 @@ function followedLog(path: string, pipelineId: string, deps: BuildLogRouteDeps, 
       };
       yield* followFile(path, options);
       if (timedOut) {
-        yield Buffer.from(`\n[stopped following after ${deps.followTimeoutMs} ms: the build has not ended]\n`);
+        yield Buffer.from(
+          `\n[stopped following after ${deps.followTimeoutMs} ms: the build has not ended]\n`,
+        );
       }
     } finally {
-      clearTimeout(cap); console.log('body finally');
+      clearTimeout(cap);
     }
   }
   return Readable.from(body(), { objectMode: false });

@@ -1,6 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
-import { FsErrorCodes, resolveInside } from '@gitops/fs';
 import { isAppError } from '@gitops/errors';
+import { FsErrorCodes, resolveInside } from '@gitops/fs';
 import { BuildFailure } from './errors.js';
 
 /** Nothing there, or a file where the path needs a directory (`package.json/x`). */
@@ -13,7 +13,9 @@ const isMissing = (err: unknown) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJ
  */
 export async function pathInside(root: string, path: string, what: string): Promise<string | undefined> {
   const real = await resolveInside(root, path, { what, within: 'the repository' }).catch((err) => {
-    throw isAppError(err) && err.code === FsErrorCodes.outsideRoot ? new BuildFailure(err.message, 'invalid-config') : err;
+    throw isAppError(err) && err.code === FsErrorCodes.outsideRoot
+      ? new BuildFailure(err.message, 'invalid-config')
+      : err;
   });
   return access(real).then(
     () => real,

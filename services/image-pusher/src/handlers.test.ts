@@ -1,13 +1,13 @@
 import { AppError } from '@gitops/errors';
-import { createLogger } from '@gitops/telemetry';
-import { TEST_SHA as SHA, buildSucceeded, testApplication } from '@gitops/testing';
+import type { LeaseHolder } from '@gitops/fs';
+import { TEST_SHA as SHA, buildSucceeded, testApplication, testLogger } from '@gitops/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
 import type { ImageRegistry, PushPlan } from './ports.js';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 const ctx = {
-  logger: createLogger({ service: 'test', level: 'silent' }),
+  logger: testLogger(),
   jobId: 'j',
   attempt: 1,
   signal: new AbortController().signal,
@@ -28,6 +28,14 @@ function fakeDeps(overrides: Partial<PusherDeps> = {}) {
     attach: vi.fn(async () => ({ tag: `sha256-${'e'.repeat(64)}.att`, digest: `sha256:${'f'.repeat(64)}` })),
   };
   const numbers = new Map<string, number>();
+  // The entries each lease not yet released holds.
+  const held = new Set<readonly string[]>();
+  const leases: LeaseHolder = {
+    hold: async (entries) => {
+      held.add(entries);
+      return { entries, release: async () => void held.delete(entries) };
+    },
+  };
   const deps: PusherDeps = {
     apps: new Map([['hello', testApplication('hello')]]),
     dataDir: '/data',
@@ -38,9 +46,10 @@ function fakeDeps(overrides: Partial<PusherDeps> = {}) {
     },
     builderId: 'https://builder.test',
     now: () => 1000,
+    leases,
     ...overrides,
   };
-  return { deps, plans, registry };
+  return { deps, plans, registry, held };
 }
 
 describe('the build.succeeded handler', () => {
@@ -88,6 +97,22 @@ describe('the build.succeeded handler', () => {
       expect.objectContaining({ mediaType: 'application/vnd.dsse.envelope.v1+json' }),
     );
     expect(pushed?.data).toMatchObject({ provenance: { signed: true } });
+  });
+
+  it('holds the layout in use while it pushes it, and lets it go after', async () => {
+    const { deps, registry, held } = fakeDeps();
+    const heldDuringPush: (readonly string[])[] = [];
+    vi.mocked(registry.push).mockImplementationOnce(async (plan) => {
+      heldDuringPush.push(...held);
+      throw new Error(`registry away while pushing ${plan.layoutDir}`);
+    });
+    const handler = pusherHandlers(deps)['build.succeeded']!;
+    const event = buildSucceeded({ app: 'hello', digest: DIGEST, layout: 'images/hello/p1' });
+    await expect(handler(event, ctx)).rejects.toThrow('registry away');
+    expect(heldDuringPush).toEqual([['images/hello/p1']]);
+    expect(held.size).toBe(0);
+    await handler(event, ctx);
+    expect(held.size).toBe(0);
   });
 
   it('refuses a build of an application the file does not name, without retrying', async () => {

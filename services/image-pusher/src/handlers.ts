@@ -1,5 +1,7 @@
+import { relative, resolve } from 'node:path';
 import type { Application } from '@gitops/config';
 import type { AnyEvent, GitopsEvent } from '@gitops/contracts';
+import { DataLeases, type LeaseHolder, whileHeld } from '@gitops/fs';
 import type { JobContext, StageHandlers } from '@gitops/queue';
 import { failedEvent, pushedEvent } from './events.js';
 import type { BuildNumbers, ImageRegistry } from './ports.js';
@@ -16,6 +18,8 @@ export interface PusherDeps {
   /** Signs the provenance (a DSSE envelope) when configured. */
   signer?: Signer;
   now?: () => number;
+  /** Marks the layout in use while it is pushed (docs/builder.md); default: leases under `dataDir`. */
+  leases?: LeaseHolder;
 }
 
 /**
@@ -28,8 +32,11 @@ async function pushBuild(deps: PusherDeps, event: GitopsEvent<'build.succeeded'>
   const app = deps.apps.get(event.data.app);
   if (!app) throw unknownApp(event.data.app);
   const buildNumber = await deps.buildNumbers.allocate(app.name, event.data.pipelineId);
-  const plan = planPush(event, app, deps.dataDir, buildNumber);
-  const outcome = await deps.registry.push(plan);
+  const plan = await planPush(event, app, deps.dataDir, buildNumber);
+  // The builder's data collector sweeps this volume: the layout is held in use while it is read.
+  const layout = relative(resolve(deps.dataDir), plan.layoutDir);
+  const leases = deps.leases ?? new DataLeases(deps.dataDir);
+  const outcome = await whileHeld(leases, [layout], () => deps.registry.push(plan));
   const artifact = provenanceArtifact(
     provenanceInput(event, plan.repository, buildNumber, deps.builderId),
     deps.signer,

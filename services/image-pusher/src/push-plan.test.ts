@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, realpath, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TEST_SHA as SHA, buildSucceeded, testApplication } from '@gitops/testing';
 import { describe, expect, it } from 'vitest';
 import { failedEvent } from './events.js';
@@ -7,16 +10,29 @@ const DIGEST = `sha256:${'d'.repeat(64)}`;
 const app = testApplication('hello');
 
 describe('the push stage', () => {
-  it('reads the layout under GITOPS_DATA_DIR and refuses paths that leave it', () => {
-    expect(layoutDir('/data', 'layouts/p1')).toBe('/data/layouts/p1');
+  it('reads the layout under GITOPS_DATA_DIR and refuses paths that leave it', async () => {
+    expect(await layoutDir('/data', 'layouts/p1')).toBe('/data/layouts/p1');
     for (const bad of ['../etc', '/etc/passwd', 'layouts/../../x', '.']) {
-      expect(() => layoutDir('/data', bad)).toThrow(
-        expect.objectContaining({ code: 'GITOPS_IMAGE_BAD_LAYOUT' }),
-      );
+      await expect(layoutDir('/data', bad)).rejects.toMatchObject({
+        code: 'GITOPS_IMAGE_BAD_LAYOUT',
+        statusCode: 422,
+      });
     }
   });
 
-  it('plans the push of the build’s digest to the application’s repository under its tags', () => {
+  it('refuses a layout that leaves GITOPS_DATA_DIR through a symlink', async () => {
+    const dataDir = await realpath(await mkdtemp(join(tmpdir(), 'pusher-data-')));
+    await mkdir(join(dataDir, 'images/hello/p1'), { recursive: true });
+    await symlink('/etc', join(dataDir, 'images/hello/p2'));
+    await symlink('hello', join(dataDir, 'images/alias'));
+    expect(await layoutDir(dataDir, 'images/alias/p1')).toBe(join(dataDir, 'images/hello/p1'));
+    await expect(layoutDir(dataDir, 'images/hello/p2')).rejects.toMatchObject({
+      code: 'GITOPS_IMAGE_BAD_LAYOUT',
+      message: 'image layout "images/hello/p2" resolves outside GITOPS_DATA_DIR through a symlink',
+    });
+  });
+
+  it('plans the push of the build’s digest to the application’s repository under its tags', async () => {
     const event = buildSucceeded({
       app: 'hello',
       digest: DIGEST,
@@ -24,7 +40,7 @@ describe('the push stage', () => {
       ref: 'refs/tags/v2.1.0',
       baseImages: [{ name: '127.0.0.1:5000/acme/base:1', digest: DIGEST }],
     });
-    expect(planPush(event, app, '/data', 12)).toEqual({
+    expect(await planPush(event, app, '/data', 12)).toEqual({
       layoutDir: '/data/layouts/p1',
       digest: DIGEST,
       repository: '127.0.0.1:5000/acme/hello',

@@ -1,7 +1,7 @@
-import { isAbsolute, relative, resolve } from 'node:path';
 import type { Application } from '@gitops/config';
 import type { GitopsEvent } from '@gitops/contracts';
 import { AppError } from '@gitops/errors';
+import { resolveInside } from '@gitops/fs';
 import type { PushPlan } from './ports.js';
 import type { ProvenanceInput } from './provenance.js';
 import { imageTags } from './tags.js';
@@ -14,34 +14,29 @@ export const unknownApp = (app: string) =>
   });
 
 /**
- * The build's layout directory under the data directory. A path that climbs out of it is refused: the
- * event names a directory on a volume shared with the builder, and nothing else there is ours to read.
+ * The build's layout directory under the data directory, symlinks resolved. A path that leaves it, by
+ * `..` or through a symlink, is refused (GITOPS_IMAGE_BAD_LAYOUT): the event names a directory on a
+ * volume shared with the builder, and nothing else there is ours to read.
  */
-export function layoutDir(dataDir: string, layout: string): string {
-  const dir = resolve(dataDir, layout);
-  const inside = relative(resolve(dataDir), dir);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
-    throw new AppError(
-      'GITOPS_IMAGE_BAD_LAYOUT',
-      `image layout ${JSON.stringify(layout)} is not inside GITOPS_DATA_DIR`,
-      {
-        statusCode: 422,
-      },
-    );
-  }
-  return dir;
+export function layoutDir(dataDir: string, layout: string): Promise<string> {
+  return resolveInside(dataDir, layout, {
+    what: 'image layout',
+    within: 'GITOPS_DATA_DIR',
+    code: 'GITOPS_IMAGE_BAD_LAYOUT',
+    allowRoot: false,
+  });
 }
 
 /** What to push for a build, and under which tags. */
-export function planPush(
+export async function planPush(
   event: BuildSucceeded,
   app: Application,
   dataDir: string,
   buildNumber: number,
-): PushPlan {
+): Promise<PushPlan> {
   const { image, source, commit } = event.data;
   return {
-    layoutDir: layoutDir(dataDir, image.layout),
+    layoutDir: await layoutDir(dataDir, image.layout),
     digest: image.digest,
     repository: app.image.repository,
     tags: imageTags(source, commit, buildNumber),

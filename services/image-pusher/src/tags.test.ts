@@ -28,9 +28,22 @@ describe('image tags', () => {
   it('reads a semver tag only from a git tag vX.Y.Z', () => {
     expect(semverTag('refs/tags/v1.2.3')).toBe('1.2.3');
     expect(semverTag('refs/tags/v2.0.0-rc.1')).toBe('2.0.0-rc.1');
+    expect(semverTag('refs/tags/v10.20.30-alpha-1.beta')).toBe('10.20.30-alpha-1.beta');
     expect(semverTag('refs/tags/1.2.3')).toBeUndefined();
     expect(semverTag('refs/tags/v1.2')).toBeUndefined();
     expect(semverTag('refs/heads/v1.2.3')).toBeUndefined();
+  });
+
+  it.each([
+    ['refs/tags/v01.2.3', 'a leading zero'],
+    ['refs/tags/v1.02.3', 'a leading zero'],
+    ['refs/tags/v1.2.3-01', 'a numeric pre-release with a leading zero'],
+    ['refs/tags/vv1.2.3', 'a second v'],
+    ['refs/tags/v1.2.3+build.5', 'build metadata (+ is not allowed in an image tag)'],
+    ['refs/tags/v 1.2.3', 'a space'],
+    ['refs/tags/v1.2.3.4', 'a fourth number'],
+  ])('gives %s no semver tag: %s', (ref) => {
+    expect(semverTag(ref)).toBeUndefined();
   });
 
   it('gives a branch build its version tag and sha tag', () => {

@@ -1,7 +1,9 @@
+import semver from 'semver';
+
 /** The most a tag may be (distribution's tag grammar: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`). */
 const TAG_MAX = 128;
 const SHORT_SHA = 7;
-const SEMVER_REF = /^refs\/tags\/v(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/;
+const VERSION_TAG_PREFIX = 'refs/tags/v';
 
 /**
  * A branch name as a tag part: lower case, every run of characters the grammar refuses (`/`, `+`, `@` …)
@@ -27,9 +29,15 @@ export function versionTag(branch: string, commit: string, buildNumber: number):
   return `${sanitiseBranch(branch, TAG_MAX - suffix.length)}${suffix}`;
 }
 
-/** The semver tag (`1.2.3`, `2.0.0-rc.1`) for a git tag `vX.Y.Z[-pre]`; nothing for other refs. */
+/**
+ * The semver tag (`1.2.3`, `2.0.0-rc.1`) for a git tag `vX.Y.Z[-pre]` that is strict semver; nothing for
+ * other refs. `semver.valid` would also take `v1.2.3` again, surrounding spaces and `+build` metadata
+ * (which it drops, and `+` is not allowed in an image tag): only a version it answers unchanged counts.
+ */
 export function semverTag(ref: string): string | undefined {
-  return SEMVER_REF.exec(ref)?.[1];
+  if (!ref.startsWith(VERSION_TAG_PREFIX)) return undefined;
+  const version = ref.slice(VERSION_TAG_PREFIX.length);
+  return semver.valid(version) === version ? version : undefined;
 }
 
 export interface ImageTags {

@@ -1,23 +1,12 @@
+import picomatch from 'picomatch';
+
 /**
- * Branch patterns of `spec.source.branches`: `*` matches within one path segment, `**` across
- * segments, `?` one character; everything else is literal. So `release/*` takes `release/1.2`
- * but not `release/1.2/hotfix`, and `**` takes every branch.
+ * Branch patterns of `spec.source.branches` (docs/applications.md), with picomatch's glob syntax: `*`
+ * and `?` within one path segment, `**` across any number of segments, zero included, `{main,dev}`
+ * alternatives, `[ab]` classes. A leading `!` is not a negation: the patterns are alternatives, and one
+ * that negates would let in every other branch.
  */
 export function branchMatcher(patterns: string[]): (branch: string) => boolean {
-  const expressions = patterns.map(globToRegExp);
-  return (branch) => expressions.some((re) => re.test(branch));
-}
-
-function globToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i]!;
-    if (char === '*' && pattern[i + 1] === '*') {
-      source += '.*';
-      i++;
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
+  const matchers = patterns.map((pattern) => picomatch(pattern, { nonegate: true }));
+  return (branch) => matchers.some((matches) => matches(branch));
 }

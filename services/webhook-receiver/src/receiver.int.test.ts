@@ -174,6 +174,6 @@ describe('the webhook receiver service, storing into a real JetStream', () => {
   it('serves /healthz and Prometheus /metrics with delivery counts', async () => {
     expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
     const metrics = await get('/metrics');
-    expect(metrics.body).toMatch(/gitops_webhook_deliveries_total\{provider="github",status="202"/);
+    expect(metrics.body).toMatch(/gitops_webhook_deliveries_total\{provider="github",code="202"/);
   });
 });

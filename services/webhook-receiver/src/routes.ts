@@ -34,8 +34,8 @@ function toWebhookRequest(
 export const webhookRoutes = (deps: WebhookRouteDeps) => (app: FastifyInstance) => {
   const deliveries = new Counter({
     name: 'gitops_webhook_deliveries_total',
-    help: 'Webhook deliveries by provider and HTTP status answered',
-    labelNames: ['provider', 'status'] as const,
+    help: 'Webhook deliveries by provider and HTTP status code answered',
+    labelNames: ['provider', 'code'] as const,
     registers: [deps.registry],
   });
   // Signatures are computed over the exact bytes sent, so every body stays a raw Buffer.
@@ -43,7 +43,7 @@ export const webhookRoutes = (deps: WebhookRouteDeps) => (app: FastifyInstance) 
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addHook('onResponse', async (request, reply) => {
     const provider = (request.params as { provider?: string }).provider;
-    if (provider && isProvider(provider)) deliveries.inc({ provider, status: reply.statusCode });
+    if (provider && isProvider(provider)) deliveries.inc({ provider, code: reply.statusCode });
   });
   app.post<{ Params: { provider: string } }>('/webhooks/:provider', async (request, reply) => {
     const { provider } = request.params;

@@ -1,64 +1,88 @@
-import { STREAM_NAME, SUBJECT_PREFIX, decodeEvent } from '@gitops/contracts';
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { env } from '@gitops/config';
+import { eventNames } from '@gitops/contracts';
+import { paintFor } from '../colour.js';
+import { envFlag, flagValue, outputFlag } from '../flags.js';
+import { type Io, println } from '../io.js';
+import { formatEvent, jsonLine } from '../nats/format-event.js';
+import { tailEvents } from '../nats/tail-events.js';
+import { UsageError } from '../usage.js';
+import { defineCommand } from './command.js';
 
-export interface TailOptions {
-  servers: string[];
-  subject: string;
-  fromStart: boolean;
-  count?: number;
-  /** Stop after the first event whose `<stage>.<event>` is one of these (e.g. image.pushed, build.failed). */
-  until?: string[];
-  timeoutMs?: number;
-  json: boolean;
-}
+const APP_NAME = /^[^.*>\s]+$/;
 
-/** An `until` event with this ending means the pipeline failed: tail then exits 1. */
-const FAILED = /\.failed$/;
-
-/** One readable line for an event: time, subject, pipeline, and the fields a person looks for. */
-export function formatEvent(subject: string, raw: Uint8Array): string {
-  try {
-    const { event } = decodeEvent(raw);
-    const data = event.data as Record<string, unknown>;
-    const extra = ['branch', 'commit', 'digest', 'configCommit', 'health', 'reason']
-      .filter((k) => data[k] !== undefined)
-      .map((k) => `${k}=${String(data[k])}`);
-    return `${event.time} ${subject} ${event.subject} ${extra.join(' ')}`.trim();
-  } catch (err) {
-    return `${subject} (invalid event: ${(err as Error).message})`;
-  }
-}
-
-/**
- * `gitops tail [subject]`: follows events from the GITOPS stream with an ordered (ephemeral)
- * consumer, so it needs no durable state and misses nothing that is stored. Exits after `count`
- * events or an `until` event (0, or 1 for a `*.failed` one), or when `timeoutMs` passes first (1).
- */
-export async function tail(options: TailOptions): Promise<number> {
-  const nc = await connect({ servers: options.servers, name: 'gitops-cli' });
-  const subject = options.subject.startsWith(SUBJECT_PREFIX)
-    ? options.subject
-    : `${SUBJECT_PREFIX}.${options.subject}`;
-  const consumer = await jetstream(nc).consumers.get(STREAM_NAME, {
-    filter_subjects: subject,
-    deliver_policy: options.fromStart ? DeliverPolicy.All : DeliverPolicy.New,
-  });
-  const messages = await consumer.consume();
-  let seen = 0;
-  let stoppedBy: string | undefined;
-  const timer = options.timeoutMs ? setTimeout(() => messages.stop(), options.timeoutMs) : undefined;
-  for await (const message of messages) {
-    console.log(
-      options.json ? Buffer.from(message.data).toString('utf8') : formatEvent(message.subject, message.data),
+function untilEvents(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const names = raw.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(eventNames as string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--until must be event names such as image.pushed,build.failed (unknown: ${unknown.join(', ')})`,
     );
-    seen++;
-    const name = message.subject.split('.').slice(3).join('.');
-    if (options.until?.includes(name)) stoppedBy = name;
-    if (stoppedBy || (options.count && seen >= options.count)) break;
   }
-  clearTimeout(timer);
-  await nc.close();
-  if (options.until) return stoppedBy && !FAILED.test(stoppedBy) ? 0 : 1;
-  return options.count && seen < options.count ? 1 : 0;
+  return names;
 }
+
+function subjectOf(subject: string | undefined, app: string | undefined): string {
+  if (subject !== undefined && app !== undefined) {
+    throw new UsageError('give either a subject or --app, not both');
+  }
+  if (app === undefined) return subject ?? '>';
+  if (!APP_NAME.test(app)) throw new UsageError(`--app must be an application name (got "${app}")`);
+  return `${app}.>`;
+}
+
+/** `gitops tail`: prints the platform's events as they happen, or as stored. */
+export const tailCommand = defineCommand({
+  command: 'tail [subject]',
+  describe: 'follow events of the GITOPS stream',
+  flags: (yargs) =>
+    yargs
+      .positional('subject', {
+        type: 'string',
+        describe: 'events under gitops.v1., such as hello.> or *.build.failed [default: all]',
+      })
+      .option('app', { type: 'string', requiresArg: true, describe: "only this application's events" })
+      .option('pipeline', { type: 'string', requiresArg: true, describe: "only this pipeline's events" })
+      .option('from-start', { type: 'boolean', describe: 'begin at the oldest stored event, not now' })
+      .option('count', { type: 'string', requiresArg: true, describe: 'stop after this many events' })
+      .option('until', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'stop at the first of these events, comma separated; exit 1 when it is a *.failed one',
+      })
+      .option('timeout', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'give up after this long (500ms, 30s, 5m) and exit 1',
+      })
+      .option('nats-url', envFlag('NATS server(s), comma separated', 'NATS_URL', 'nats://127.0.0.1:4222'))
+      .option('output', outputFlag)
+      .option('json', { type: 'boolean', hidden: true, describe: 'same as -o json' })
+      .example('$0 tail --app hello --until image.pushed,build.failed', "hello's next push, to its end")
+      .example('$0 tail "*.build.failed" -o json', 'every failed build from now on, as JSON lines'),
+  run: async (args, io) => {
+    const json = args.output === 'json' || args.json === true;
+    const paint = paintFor(io.stdout, io.env, args.color);
+    return tailEvents({
+      servers: flagValue(
+        'nats-url',
+        args.natsUrl,
+        env.urls('nats://127.0.0.1:4222', ['nats:', 'tls:']),
+        io,
+        'NATS_URL',
+      ),
+      subject: subjectOf(args.subject, args.app),
+      fromStart: args.fromStart === true,
+      count:
+        args.count === undefined
+          ? undefined
+          : flagValue('count', args.count, env.int(undefined, 1, 1_000_000_000), io),
+      until: untilEvents(args.until),
+      timeoutMs:
+        args.timeout === undefined ? undefined : flagValue('timeout', args.timeout, env.duration('0'), io),
+      pipelineId: args.pipeline,
+      print: (subject, data) =>
+        println(io.stdout, json ? jsonLine(subject, data) : formatEvent(subject, data, paint)),
+    });
+  },
+});

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { isAbsolute, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { AppError } from '@gitops/errors';
+import { FsErrorCodes } from '../errors.js';
+import { pathProblem } from '../path-problem.js';
 
 /**
  * The in-use markers of a data directory shared by processes and pods (docs/builder.md, "Data
@@ -43,10 +45,11 @@ export interface Marker {
 
 /** The entry's path in canonical form; anything that could leave the data directory is refused. */
 export function entryPath(entry: string): string {
-  const normal = posix.normalize(entry.replaceAll('\\', '/')).replace(/\/+$/, '');
-  if (isAbsolute(entry) || normal === '.' || normal === '' || normal.split('/').includes('..')) {
-    throw new AppError('GITOPS_FS_BAD_ENTRY', `"${entry}" is not a path inside the data directory`);
-  }
+  const normal = posix.normalize(entry).replace(/\/+$/, '');
+  const problem =
+    pathProblem(entry, 'the data directory') ??
+    (normal === '.' ? 'names the data directory itself' : undefined);
+  if (problem) throw new AppError(FsErrorCodes.outsideRoot, `data directory entry "${entry}" ${problem}`);
   return normal;
 }
 
@@ -55,16 +58,25 @@ const keyOf = (entry: string) => createHash('sha256').update(entry).digest('hex'
 export const markerDir = (root: string) => join(root, MARKER_DIR);
 export const leaseFile = (root: string, entry: string, holder: string) =>
   join(markerDir(root), `${keyOf(entry)}.${holder}${LEASE_SUFFIX}`);
-export const claimFile = (root: string, entry: string) => join(markerDir(root), `${keyOf(entry)}${CLAIM_SUFFIX}`);
+export const claimFile = (root: string, entry: string) =>
+  join(markerDir(root), `${keyOf(entry)}${CLAIM_SUFFIX}`);
 
 /** A fresh holder name per lease: host (the pod), pid and a random part, safe in a file name. */
 export function holderName(): string {
-  const host = hostname().replace(/[^A-Za-z0-9-]/g, '-').slice(0, 63);
+  const host = hostname()
+    .replace(/[^A-Za-z0-9-]/g, '-')
+    .slice(0, 63);
   return `${host}-${process.pid}-${randomBytes(5).toString('hex')}`;
 }
 
 export function markerRecord(entry: string, holder: string): string {
-  const record: MarkerRecord = { entry, holder, pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const record: MarkerRecord = {
+    entry,
+    holder,
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+  };
   return JSON.stringify(record);
 }
 
@@ -119,4 +131,5 @@ export async function writeMarker(file: string, content: string, exclusive = fal
   await writeFile(file, content, exclusive ? { flag: 'wx' } : {});
 }
 
-export const removeMarker = (file: string) => unlink(file).catch((err) => (isMissing(err) ? undefined : Promise.reject(err)));
+export const removeMarker = (file: string) =>
+  unlink(file).catch((err) => (isMissing(err) ? undefined : Promise.reject(err)));

@@ -61,7 +61,11 @@ function serveGit(root: string, req: IncomingMessage, res: ServerResponse): void
  * A smart-HTTP git server for the repositories under `root` that demands HTTP basic `user:password`
  * as a real git host does: 401 with a challenge until a request carries them.
  */
-export async function startHttpGitServer(root: string, user: string, password: string): Promise<HttpGitServer> {
+export async function startHttpGitServer(
+  root: string,
+  user: string,
+  password: string,
+): Promise<HttpGitServer> {
   const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   const authorizations: string[] = [];
   const server = createServer((req, res) => {

@@ -46,7 +46,11 @@ export async function createScratch(): Promise<Scratch> {
 }
 
 /** Writes `files` into the work tree at `dir` and commits everything; resolves with the sha. */
-export async function commitFiles(dir: string, files: Record<string, string>, message = 'change'): Promise<string> {
+export async function commitFiles(
+  dir: string,
+  files: Record<string, string>,
+  message = 'change',
+): Promise<string> {
   for (const [file, content] of Object.entries(files)) {
     await mkdir(dirname(join(dir, file)), { recursive: true });
     await writeFile(join(dir, file), content);
@@ -57,7 +61,11 @@ export async function commitFiles(dir: string, files: Record<string, string>, me
 }
 
 /** Commits `files` in `dir` and pushes HEAD to `branch` of its origin; resolves with the sha. */
-export async function commitAndPush(dir: string, files: Record<string, string>, branch = 'main'): Promise<string> {
+export async function commitAndPush(
+  dir: string,
+  files: Record<string, string>,
+  branch = 'main',
+): Promise<string> {
   const sha = await commitFiles(dir, files);
   await runGit(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], { cwd: dir });
   return sha;

@@ -4,6 +4,7 @@ import { AppError, isAppError } from '@gitops/errors';
 export const ImageErrorCodes = {
   dockerfileInvalid: 'GITOPS_BUILD_DOCKERFILE_INVALID',
   dockerfileMissing: 'GITOPS_BUILD_DOCKERFILE_MISSING',
+  dockerignoreInvalid: 'GITOPS_BUILD_DOCKERIGNORE_INVALID',
   nativeUnsupported: 'GITOPS_BUILD_NATIVE_UNSUPPORTED',
   contextSymlink: 'GITOPS_BUILD_CONTEXT_SYMLINK',
   contextEscape: 'GITOPS_BUILD_CONTEXT_ESCAPE',
@@ -24,6 +25,12 @@ export const imageErrors = {
     new AppError(ImageErrorCodes.dockerfileInvalid, `Dockerfile line ${line}: ${message}`),
   dockerfileMissing: (path: string) =>
     new AppError(ImageErrorCodes.dockerfileMissing, `no Dockerfile at ${path} in the build context`),
+  dockerignoreInvalid: (line: number, pattern: string, cause: unknown) =>
+    new AppError(
+      ImageErrorCodes.dockerignoreInvalid,
+      `.dockerignore line ${line}: ${JSON.stringify(pattern)} is not a valid pattern`,
+      { cause },
+    ),
   nativeUnsupported: (line: number, what: string) =>
     new AppError(
       ImageErrorCodes.nativeUnsupported,

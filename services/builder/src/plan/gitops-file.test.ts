@@ -50,10 +50,10 @@ extra: true
 steps: [{ name: test, run: make, workdir: ../other }]
 reports: { coverage: /etc/passwd, junit: [ok.xml, a/../../b.xml] }
 `);
+    expect(err.message).toContain('steps.0.workdir: "../other" leaves the repository');
     expect(err.message).toContain(
-      'steps.0.workdir: "../other" leaves the repository',
+      'reports.coverage: "/etc/passwd" must be a relative path inside the repository',
     );
-    expect(err.message).toContain('reports.coverage: "/etc/passwd" must be a relative path inside the repository');
     expect(err.message).toContain('reports.junit.1: "a/../../b.xml" leaves the repository');
   });
 

@@ -1,9 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import {
+  CommitNotFound,
+  type GitAccess,
+  type GitContext,
+  GitError,
+  checkoutDetached,
+  clone,
+  commitTime,
+  ensureMirror,
+  fetchCommit,
+  runGit,
+} from '@gitops/git';
 import { BuildFailure, builderErrors } from '../errors.js';
-import type { GitAccess } from './git-access.js';
-import { GitError, runGit } from './git.js';
 
 export interface CheckoutRequest {
   /** The application's repository URL (from the application file, never from the webhook). */
@@ -22,90 +29,43 @@ export interface CheckoutRequest {
   log(line: string): void;
 }
 
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
-/** The mirror, created once; replicas racing to create it keep whichever rename won. */
-async function ensureMirror(mirror: string, env: NodeJS.ProcessEnv): Promise<void> {
-  if (await exists(`${mirror}/HEAD`)) return;
-  await mkdir(dirname(mirror), { recursive: true });
-  const fresh = `${mirror}.${randomUUID()}.tmp`;
-  await runGit(['init', '--quiet', '--bare', fresh], { env });
-  await rename(fresh, mirror).catch(() => rm(fresh, { recursive: true, force: true }));
-}
-
-const hasCommit = (mirror: string, sha: string, env: NodeJS.ProcessEnv) =>
-  runGit(['--git-dir', mirror, 'cat-file', '-e', `${sha}^{commit}`], { env }).then(
-    () => true,
-    () => false,
-  );
-
-type FetchProblem = 'missing' | 'denied' | 'unavailable';
-
-/** What a failed fetch means: the server lacks the object, refuses us, or could not be reached. */
-function fetchProblem(err: unknown): FetchProblem {
-  const text = err instanceof GitError ? err.stderr : String(err);
-  if (/not our ref|unadvertised object|couldn't find remote ref|no such remote ref|bad object/i.test(text))
-    return 'missing';
-  if (
-    /Authentication failed|could not read (Username|Password)|Permission denied|Host key verification failed|\b40[13]\b/i.test(
-      text,
-    )
-  )
-    return 'denied';
-  return 'unavailable';
-}
-
 /** The ref a pipeline's fetch lands in: one per pipeline, so concurrent builds never contend for a ref lock. */
 export const pipelineRef = (pipelineId: string) => `refs/gitops/pipelines/${pipelineId}`;
 
-async function fetch(request: CheckoutRequest, source: string): Promise<void> {
-  const { mirror, repoURL, access, signal } = request;
-  const args = ['--git-dir', mirror, 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head'];
-  await runGit([...args, repoURL, `+${source}:${pipelineRef(request.pipelineId)}`], {
-    env: access.env,
-    signal,
-  });
-}
-
-const missingCommit = (request: CheckoutRequest) =>
-  new BuildFailure(
-    `commit ${request.sha} is not in ${request.repoURL}: the server does not have it (was ${request.ref} force-pushed or deleted?)`,
-    'source',
-    'checkout',
-  );
-
-/** A fetch that failed for want of the object is for the caller to judge; any other failure is thrown here. */
-function unlessMissing(err: unknown, request: CheckoutRequest): void {
-  const problem = fetchProblem(err);
-  if (problem === 'missing') return;
-  const message = `cannot fetch from ${request.repoURL}: ${(err as Error).message}`;
-  if (problem === 'denied') throw new BuildFailure(message, 'source', 'checkout');
-  throw builderErrors.gitUnavailable(message, err);
-}
-
 /**
- * Brings the pushed commit into the mirror, fetching only that commit (and what it needs) where
- * the server allows a fetch by sha, else the pushed ref. A commit already there is not fetched.
+ * What a failed fetch means for the build: a commit the server lacks or refused credentials fail it
+ * (`source`); anything else (the server unreachable) is a fault of the infrastructure, retried.
  */
-async function fetchCommit(request: CheckoutRequest): Promise<void> {
-  const { mirror, sha, access } = request;
-  if (await hasCommit(mirror, sha, access.env)) {
-    request.log(`commit ${sha} is already in the mirror`);
-    await runGit(['--git-dir', mirror, 'update-ref', pipelineRef(request.pipelineId), sha], access);
-    return;
+function fetchFailure(err: unknown, request: CheckoutRequest): unknown {
+  if (err instanceof CommitNotFound) {
+    return new BuildFailure(
+      `commit ${request.sha} is not in ${request.repoURL}: the server does not have it (was ${request.ref} force-pushed or deleted?)`,
+      'source',
+      'checkout',
+    );
   }
-  try {
-    await fetch(request, sha);
-  } catch (err) {
-    unlessMissing(err, request);
-    request.log(`the server refused to send ${sha} by itself; fetching ${request.ref}`);
-    await fetch(request, request.ref).catch((refErr) => unlessMissing(refErr, request));
-  }
-  if (!(await hasCommit(mirror, sha, access.env))) throw missingCommit(request);
+  const message = `cannot fetch from ${request.repoURL}: ${(err as Error).message}`;
+  if (err instanceof GitError && err.failure === 'denied')
+    return new BuildFailure(message, 'source', 'checkout');
+  return builderErrors.gitUnavailable(message, err);
+}
+
+/** Brings the pushed commit into the mirror (only that commit and what it needs), unless it is there. */
+async function fetchIntoMirror(request: CheckoutRequest, git: GitContext): Promise<void> {
+  const { mirror, repoURL, sha, ref } = request;
+  const into = pipelineRef(request.pipelineId);
+  const fetched = await fetchCommit({
+    ...git,
+    gitDir: mirror,
+    url: repoURL,
+    sha,
+    into,
+    fallbackRef: ref,
+  }).catch((err) => {
+    throw fetchFailure(err, request);
+  });
+  if (fetched === 'present') request.log(`commit ${sha} is already in the mirror`);
+  if (fetched === 'by-ref') request.log(`the server refused to send ${sha} by itself; fetched ${ref}`);
 }
 
 /**
@@ -113,15 +73,17 @@ async function fetchCommit(request: CheckoutRequest): Promise<void> {
  * negotiates from it and transfers only new objects, then drops the pipeline's own ref. Best
  * effort: another build updating the same ref at the same moment is just as good.
  */
-async function remember(request: CheckoutRequest): Promise<void> {
-  const { mirror, sha, branch, pipelineId, access } = request;
-  await runGit(['--git-dir', mirror, 'update-ref', `refs/heads/${branch}`, sha], access).catch(
-    () => undefined,
-  );
-  await runGit(['--git-dir', mirror, 'update-ref', '-d', pipelineRef(pipelineId)], access).catch(
-    () => undefined,
-  );
+async function remember(request: CheckoutRequest, git: GitContext): Promise<void> {
+  const { mirror, sha, branch, pipelineId } = request;
+  const updateRef = (...args: string[]) =>
+    runGit(['--git-dir', mirror, 'update-ref', ...args], git).catch(() => undefined);
+  await updateRef(`refs/heads/${branch}`, sha);
+  await updateRef('-d', pipelineRef(pipelineId));
 }
+
+/** A local git failure (the mirror, the workspace) fails the build, as any unexpected error of a build does. */
+const localFailure = (err: unknown) =>
+  err instanceof GitError ? new BuildFailure(err.message, 'error', 'checkout') : err;
 
 /**
  * Checks out exactly the pushed commit into `request.dir`, from the repository's bare mirror:
@@ -129,14 +91,18 @@ async function remember(request: CheckoutRequest): Promise<void> {
  * Resolves with the commit's committer time, which images take as their creation time.
  */
 export async function checkout(request: CheckoutRequest): Promise<{ commitTime: Date }> {
-  const { mirror, sha, dir, access, signal } = request;
-  await ensureMirror(mirror, access.env);
-  await fetchCommit(request);
-  await runGit(['clone', '--quiet', '--shared', '--no-checkout', mirror, dir], { env: access.env, signal });
-  const inDir = { cwd: dir, env: access.env, signal };
-  await runGit(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', sha], inDir);
-  const committed = await runGit(['log', '-1', '--format=%ct', sha], inDir);
-  await remember(request);
-  request.log(`checked out ${sha}`);
-  return { commitTime: new Date(Number(committed.trim()) * 1000) };
+  const { mirror, sha, dir } = request;
+  const git: GitContext = { access: request.access, signal: request.signal };
+  try {
+    await ensureMirror(mirror, git);
+    await fetchIntoMirror(request, git);
+    await clone({ ...git, source: mirror, dir, shared: true, noCheckout: true });
+    await checkoutDetached(dir, sha, git);
+    const committed = await commitTime(dir, sha, git);
+    await remember(request, git);
+    request.log(`checked out ${sha}`);
+    return { commitTime: committed };
+  } catch (err) {
+    throw localFailure(err);
+  }
 }

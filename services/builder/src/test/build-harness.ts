@@ -3,14 +3,13 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Application } from '@gitops/config';
-import type { GitServer } from '@gitops/testing';
+import { type GitServer, sourceReceived, testApplication } from '@gitops/testing';
 import { type BuildOutcome, runBuild } from '../build.js';
 import { DataDir } from '../data-dir.js';
 import type { DriverFactory } from '../image-build.js';
 import { createImageDriver } from '../image/index.js';
 import { BuildLog } from '../steps/build-log.js';
 import { Redactor, secretsOf } from '../steps/redact.js';
-import { sourceEvent, testApplication } from './source-event.js';
 import { createSourceRepo } from './source-repo.js';
 
 export interface BuildRun {
@@ -44,7 +43,10 @@ export async function buildPushed(
   const dataDir = new DataDir(await mkdtemp(join(tmpdir(), 'builder-data-')));
   const repo = await createSourceRepo(server, `acme/${randomUUID().slice(0, 8)}`);
   const pushed = await repo.push(files, { links: options.links ?? {} });
-  const application = testApplication('demo', repo.url, options.build);
+  const application = testApplication('demo', {
+    repoURL: repo.url,
+    ...(options.build ? { build: options.build } : {}),
+  });
   const env = options.env ?? process.env;
   const deps = {
     dataDir,
@@ -56,7 +58,7 @@ export async function buildPushed(
     killGraceMs: 200,
   };
   const run = async (): Promise<BuildRun> => {
-    const source = sourceEvent('demo', repo.url, options.sha ?? pushed).data;
+    const source = sourceReceived('demo', { repoURL: repo.url, commit: options.sha ?? pushed }).data;
     const logPath = dataDir.log('demo', source.pipelineId).path;
     const log = await BuildLog.open(logPath, {
       maxBytes: 1024 * 1024,

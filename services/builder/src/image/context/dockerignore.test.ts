@@ -25,6 +25,20 @@ describe('parseDockerignore', () => {
     ['\\*.txt', '*.txt', true],
     ['\\*.txt', 'a.txt', false],
     ['# a comment', '# a comment', false],
+    // Only a # in the first column starts a comment; the rest of the line is trimmed.
+    ['  #hash  ', '#hash', true],
+    // Case-sensitive, as Docker on Linux.
+    ['*.MD', 'README.md', false],
+    // Regular-expression characters are literal, as in today's Docker (moby/patternmatcher).
+    ['app (1).txt', 'app (1).txt', true],
+    ['a+b', 'aab', false],
+    ['a+b', 'a+b', true],
+    ['{a,b}', 'a', false],
+    ['x|y', 'x', false],
+    // Names the library's answer cache could confuse with Object.prototype members.
+    ['constructor', 'constructor', true],
+    ['toString', 'toString', true],
+    ['**/node_modules', 'a/b/node_modules/x/index.js', true],
   ])('%j excludes %s: %s', (pattern, path, expected) => {
     expect(parseDockerignore(pattern).excludes(path)).toBe(expected);
   });
@@ -41,6 +55,19 @@ describe('parseDockerignore', () => {
     const matcher = parseDockerignore('node_modules\n!node_modules/keep/**\n');
     expect(matcher.excludes('node_modules/drop/index.js')).toBe(true);
     expect(matcher.excludes('node_modules/keep/index.js')).toBe(false);
+  });
+
+  it('refuses a malformed pattern, naming its line', () => {
+    expect(() => parseDockerignore('ok\n\n[b-a]\n')).toThrow(
+      expect.objectContaining({
+        code: 'GITOPS_BUILD_DOCKERIGNORE_INVALID',
+        message: '.dockerignore line 3: "[b-a]" is not a valid pattern',
+      }),
+    );
+  });
+
+  it('reads a comment on the first line after a byte order mark as a comment', () => {
+    expect(parseDockerignore('\uFEFF#x\n').excludes('#x')).toBe(false);
   });
 
   it('excludes nothing when empty or only comments and blank lines', () => {

@@ -1,10 +1,5 @@
-import { posix } from 'node:path';
-
-interface Pattern {
-  regex: RegExp;
-  /** A `!` line: re-includes what earlier lines excluded. */
-  exception: boolean;
-}
+import dockerignore, { type Ignore } from '@balena/dockerignore';
+import { imageErrors } from '../errors.js';
 
 /** Decides which context paths a `.dockerignore` excludes. */
 export interface IgnoreMatcher {
@@ -14,62 +9,58 @@ export interface IgnoreMatcher {
   readonly hasExceptions: boolean;
 }
 
+// CommonJS (`module.exports = factory`, `factory.default = factory`): under NodeNext the default import
+// is `module.exports`, typed as the module, so the factory is reached as `.default`.
+const createIgnore = (): Ignore => dockerignore.default({ ignorecase: false });
+
 /**
- * Compiles a glob the way Docker's patternmatcher does: `*` and `?` stay within a path segment, `**`
- * spans any number of segments (none included), `[...]` is a class, `\` escapes, the rest is literal.
+ * Docker's pattern matcher (moby/patternmatcher) escapes these before compiling a pattern to a regular
+ * expression; the library, ported from Docker 19.03, does not, so `app (1).txt` would be a group and
+ * `a+b` a repetition. Escaping them keeps them literal, as they are in today's Docker.
  */
-export function globToRegex(glob: string): RegExp {
-  let out = '^';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i] as string;
-    if (ch === '*' && glob[i + 1] === '*') {
-      i += glob[i + 2] === '/' ? 2 : 1;
-      out += i === glob.length - 1 ? '.*' : '(?:.*/)?';
-    } else if (ch === '*') out += '[^/]*';
-    else if (ch === '?') out += '[^/]';
-    else if (ch === '\\') out += `\\${glob[++i] ?? '\\'}`;
-    else if (ch === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close < 0) out += '\\[';
-      else {
-        out += glob.slice(i, close + 1);
-        i = close;
-      }
-    } else out += ch.replace(/[.+()|{}$^\]]/g, '\\$&');
+function escapeRegexOnly(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] as string;
+    if (ch === '\\') out += ch + (pattern[++i] ?? '');
+    else out += '+()|{}'.includes(ch) ? `\\${ch}` : ch;
   }
-  return new RegExp(`${out}$`, 's');
+  return out;
+}
+
+/** The pattern lines, as Docker reads them: a `#` in the first column starts a comment, blank lines are skipped. */
+const patternLines = (text: string) =>
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((line, i) => ({ line: i + 1, pattern: line }))
+    .filter(({ pattern }) => !pattern.startsWith('#') && pattern.trim() !== '');
+
+/** Compiles each line on its own first, so a malformed one (`[b-a]`) is reported with its line number. */
+function compilable(line: number, pattern: string): string {
+  const escaped = escapeRegexOnly(pattern);
+  try {
+    createIgnore().add(escaped).ignores('.');
+  } catch (err) {
+    throw imageErrors.dockerignoreInvalid(line, pattern, err);
+  }
+  return escaped;
 }
 
 /**
- * Parses `.dockerignore` text: one pattern per line, `#` comments and blank lines skipped, paths
- * cleaned and relative to the context root (a leading `/` is dropped), `!` for exceptions.
+ * Parses `.dockerignore` text with @balena/dockerignore, Docker's rules in JavaScript: patterns anchored
+ * at the context root and cleaned (a leading `/` dropped), `*` and `?` within a segment, `**` across,
+ * `[...]` classes, `\` escapes, `!` exceptions, the last matching line wins, and a pattern that matches a
+ * directory excludes everything below it. Case-sensitive, as on Linux.
  */
 export function parseDockerignore(text: string): IgnoreMatcher {
-  const patterns: Pattern[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const exception = line.startsWith('!');
-    if (exception) line = line.slice(1).trim();
-    const cleaned = posix.normalize(line).replace(/^\/+/, '').replace(/\/+$/, '');
-    if (cleaned === '' || cleaned === '.') continue;
-    patterns.push({ regex: globToRegex(cleaned), exception });
-  }
+  const lines = patternLines(text);
+  const matcher = createIgnore().add(lines.map(({ line, pattern }) => compilable(line, pattern)));
+  // The library caches answers in a plain object keyed by path: a file named like an Object.prototype
+  // member (`constructor`, `toString`) would read that member as its answer and never be excluded.
+  (matcher as unknown as { _cache: object })._cache = Object.create(null);
   return {
-    excludes: (path) => excluded(patterns, path),
-    hasExceptions: patterns.some((p) => p.exception),
+    excludes: (path) => matcher.ignores(path),
+    hasExceptions: lines.some(({ pattern }) => pattern.trim().startsWith('!')),
   };
-}
-
-/** The last pattern that matches the path or one of its parent directories decides. */
-function excluded(patterns: Pattern[], path: string): boolean {
-  const parents = path.split('/').slice(0, -1);
-  const prefixes = parents.map((_, i) => parents.slice(0, i + 1).join('/'));
-  let matched = false;
-  for (const { regex, exception } of patterns) {
-    // Only a pattern that can flip the current answer needs evaluating.
-    if (exception !== matched) continue;
-    if (regex.test(path) || prefixes.some((p) => regex.test(p))) matched = !exception;
-  }
-  return matched;
 }

@@ -48,6 +48,38 @@ describe('parseDockerfile', () => {
   });
 });
 
+describe('parser directives', () => {
+  const escapeOf = (text: string) => parse(text).map((i) => i.escapeChar)[0];
+
+  it('continues lines with the backtick after # escape=`, where a trailing backslash is a path', () => {
+    const [, workdir, copy] = parse('# escape=`\nFROM scratch\nWORKDIR C:\\app\\\nCOPY a `\n  b /x\n');
+    expect(workdir).toMatchObject({ line: 3, keyword: 'WORKDIR', args: 'C:\\app\\', escapeChar: '`' });
+    expect(copy).toMatchObject({ line: 4, keyword: 'COPY', args: 'a   b /x', escapeChar: '`' });
+  });
+
+  it.each([
+    ['# escape=`\n', '`'],
+    ['# ESCAPE = `\n', '`'],
+    ['  #escape=`  \n', '`'],
+    ['# syntax=docker/dockerfile:1\n# escape=`\n', '`'],
+    ['# escape=\\\n', '\\'],
+    // A directive after a comment, a blank line or an unknown directive is only a comment.
+    ['# a comment\n# escape=`\n', '\\'],
+    ['\n# escape=`\n', '\\'],
+    ['# unknown=x\n# escape=`\n', '\\'],
+    ['FROM scratch\n# escape=`\n', '\\'],
+  ])('%j reads with the escape character %s', (head, expected) => {
+    expect(escapeOf(`${head}FROM scratch\n`)).toBe(expected);
+  });
+
+  it.each([
+    ['# escape=x\nFROM scratch\n', 'line 1: invalid escape token "x"'],
+    ['# escape=`\n# escape=\\\nFROM scratch\n', 'line 2: only one escape parser directive can be used'],
+  ])('refuses %j: %s', (text, message) => {
+    expect(() => parse(text)).toThrow(message);
+  });
+});
+
 describe('checkNative', () => {
   it('accepts the instructions the native driver implements', () => {
     const text = [

@@ -41,13 +41,13 @@ export function resolveStages(instructions: RawInstruction[], buildArgs: Record<
   const lookup = (name: string) => globalArgs.get(name);
   const first = instructions.findIndex((i) => i.keyword === 'FROM');
   for (const arg of instructions.slice(0, first < 0 ? 0 : first)) {
-    const words = withLine(arg.line, () => processWords(arg.args, lookup));
+    const words = withLine(arg.line, () => processWords(arg.args, lookup, arg.escapeChar));
     for (const [name, value] of declareArgs(words, buildArgs, () => undefined)) globalArgs.set(name, value);
   }
   const froms: FromLine[] = [];
-  for (const [index, { keyword, args, line }] of instructions.entries()) {
+  for (const [index, { keyword, args, line, escapeChar }] of instructions.entries()) {
     if (keyword !== 'FROM') continue;
-    const [image = '', as, alias] = withLine(line, () => processWords(args, lookup));
+    const [image = '', as, alias] = withLine(line, () => processWords(args, lookup, escapeChar));
     froms.push({ image, line, index, ...(as?.toUpperCase() === 'AS' && alias ? { alias } : {}) });
   }
   return { froms, globalArgs };

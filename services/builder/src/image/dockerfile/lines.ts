@@ -1,4 +1,5 @@
 import { imageErrors } from '../errors.js';
+import { type EscapeChar, parseDirectives } from './directives.js';
 
 /** One instruction as written: its keyword, leading `--flags`, and the rest of its text. */
 export interface RawInstruction {
@@ -12,19 +13,22 @@ export interface RawInstruction {
   args: string;
   /** True when the instruction has a heredoc (`<<EOF`); its body lines are consumed, not parsed. */
   heredoc: boolean;
+  /** The escape character the `# escape=` directive chose: `\\` (the default) or `` ` ``. */
+  escapeChar: EscapeChar;
 }
 
-const CONTINUATION = /\\[ \t]*$/;
 const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
 const isComment = (line: string) => line.trimStart().startsWith('#');
 
 /**
- * Splits a Dockerfile into instructions the way BuildKit's parser does: comment lines are dropped
- * (inside continuations too, which is why parser directives, being comments, are ignored here), a
- * trailing backslash joins the next line, and blank lines inside a continuation are skipped.
+ * Splits a Dockerfile into instructions the way BuildKit's parser does: parser directives are read
+ * from the top (`# escape=`), comment lines are dropped (inside continuations too), a trailing escape
+ * character joins the next line, and blank lines inside a continuation are skipped.
  */
 export function splitInstructions(text: string): RawInstruction[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const { escapeChar } = parseDirectives(lines);
+  const continuation = new RegExp(`\\${escapeChar}[ \t]*$`);
   const out: RawInstruction[] = [];
   let i = 0;
   while (i < lines.length) {
@@ -35,18 +39,18 @@ export function splitInstructions(text: string): RawInstruction[] {
       const line = lines[i++] ?? '';
       if (isComment(line) || line.trim() === '') continue;
       if (start < 0) start = i;
-      open = CONTINUATION.test(line);
-      joined += line.replace(CONTINUATION, '');
+      open = continuation.test(line);
+      joined += line.replace(continuation, '');
     }
     if (start < 0) continue;
-    const instruction = toInstruction(joined.trim(), start);
+    const instruction = toInstruction(joined.trim(), start, escapeChar);
     if (instruction.heredoc) i = skipHeredocBodies(lines, i, instruction);
     out.push(instruction);
   }
   return out;
 }
 
-function toInstruction(text: string, line: number): RawInstruction {
+function toInstruction(text: string, line: number, escapeChar: EscapeChar): RawInstruction {
   const [keyword = '', rest = ''] = text.split(/\s+(.*)/s);
   let args = rest.trim();
   const flags: string[] = [];
@@ -56,7 +60,7 @@ function toInstruction(text: string, line: number): RawInstruction {
   }
   const upper = keyword.toUpperCase();
   const heredoc = ['RUN', 'COPY', 'ADD'].includes(upper) && new RegExp(HEREDOC.source).test(args);
-  return { line, keyword: upper, flags, args, heredoc };
+  return { line, keyword: upper, flags, args, heredoc, escapeChar };
 }
 
 /** Consumes the body of each heredoc the instruction opens, in order; resolves to the next line index. */

@@ -21,11 +21,11 @@ describe('processWords', () => {
     ['cost:\\$5 $ 5$', ['cost:$5', '$', '5$']],
     ['"a \\"q\\" \\$NAME"', ['a "q" $NAME']],
   ])('%s -> %j', (text, expected) => {
-    expect(processWords(text, lookup)).toEqual(expected);
+    expect(processWords(text, lookup, '\\')).toEqual(expected);
   });
 
   it('does not split a substituted value into words', () => {
-    expect(processWords('$V', () => 'two words')).toEqual(['two words']);
+    expect(processWords('$V', () => 'two words', '\\')).toEqual(['two words']);
   });
 
   it.each([
@@ -35,12 +35,24 @@ describe('processWords', () => {
     ['${1x}', 'bad substitution'],
     ['${UNSET:?must be set}', 'UNSET: must be set'],
   ])('refuses %s (%s)', (text, message) => {
-    expect(() => processWords(text, lookup)).toThrow(message);
+    expect(() => processWords(text, lookup, '\\')).toThrow(message);
+  });
+});
+
+describe('processWords with the backtick escape', () => {
+  it.each([
+    ['C:\\app\\bin', ['C:\\app\\bin']],
+    ['a` b c', ['a b', 'c']],
+    ['`$NAME $NAME', ['$NAME', 'app']],
+    ['"a `"q`" `$NAME \\x"', ['a "q" $NAME \\x']],
+    ['"keeps `x"', ['keeps `x']],
+  ])('%s -> %j', (text, expected) => {
+    expect(processWords(text, lookup, '`')).toEqual(expected);
   });
 });
 
 describe('processWord', () => {
   it('keeps whitespace and removes quotes', () => {
-    expect(processWord('/srv/$NAME "x  y"', lookup)).toBe('/srv/app x  y');
+    expect(processWord('/srv/$NAME "x  y"', lookup, '\\')).toBe('/srv/app x  y');
   });
 });

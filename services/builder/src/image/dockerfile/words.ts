@@ -1,3 +1,5 @@
+import type { EscapeChar } from './directives.js';
+
 /** Looks a variable up for substitution; undefined when it is not set. */
 export type Lookup = (name: string) => string | undefined;
 
@@ -5,7 +7,8 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 /**
  * A Dockerfile's word processing (BuildKit's shell lexer, the subset Dockerfiles use): single quotes
- * are literal, double quotes group and still substitute, a backslash escapes the next character,
+ * are literal, double quotes group and still substitute, the escape character (`\`, or `` ` `` after
+ * `# escape=`) escapes the next one,
  * `$NAME` and `${NAME}` substitute, with `${NAME:-default}`, `${NAME-default}`, `${NAME:+alt}`,
  * `${NAME+alt}`, `${NAME:?message}` and `${NAME?message}`. A substitution is never split into words.
  */
@@ -17,6 +20,7 @@ class Lexer {
   constructor(
     private readonly text: string,
     private readonly lookup: Lookup,
+    private readonly escapeChar: EscapeChar,
   ) {}
 
   /** Words separated by unquoted whitespace; quotes removed, variables substituted. */
@@ -41,7 +45,7 @@ class Lexer {
       if (ch === "'" || ch === '"') this.quoted = true;
       if (ch === "'") out += this.until("'");
       else if (ch === '"') out += this.doubleQuoted();
-      else if (ch === '\\') out += this.text[this.i++] ?? '';
+      else if (ch === this.escapeChar) out += this.text[this.i++] ?? '';
       else if (ch === '$') out += this.dollar();
       else out += ch;
     }
@@ -62,7 +66,8 @@ class Lexer {
       const ch = this.text[this.i++];
       if (ch === undefined) throw new Error('unterminated " quote');
       if (ch === '"') return out;
-      if (ch === '\\' && /["\\$]/.test(this.text[this.i] ?? '')) out += this.text[this.i++];
+      if (ch === this.escapeChar && ['"', '$', this.escapeChar].includes(this.text[this.i] ?? ''))
+        out += this.text[this.i++];
       else if (ch === '$') out += this.dollar();
       else out += ch;
     }
@@ -102,7 +107,9 @@ function expand(name: string, operator: string | undefined, operand: string, loo
 }
 
 /** Splits `text` into words (quotes removed, variables substituted). Throws on a malformed quote. */
-export const processWords = (text: string, lookup: Lookup): string[] => new Lexer(text, lookup).words();
+export const processWords = (text: string, lookup: Lookup, escapeChar: EscapeChar): string[] =>
+  new Lexer(text, lookup, escapeChar).words();
 
 /** Processes `text` as one word: quotes removed and variables substituted, whitespace kept. */
-export const processWord = (text: string, lookup: Lookup): string => new Lexer(text, lookup).word(undefined);
+export const processWord = (text: string, lookup: Lookup, escapeChar: EscapeChar): string =>
+  new Lexer(text, lookup, escapeChar).word(undefined);

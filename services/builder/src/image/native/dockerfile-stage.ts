@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { EscapeChar } from '../dockerfile/directives.js';
 import { type RawInstruction, execForm, withLine } from '../dockerfile/dockerfile.js';
 import { declareArgs } from '../dockerfile/from.js';
 import { type Lookup, processWord, processWords } from '../dockerfile/words.js';
@@ -70,11 +71,11 @@ export function planStage(
 }
 
 /** `NAME=value …` pairs, or the legacy `NAME value` form (one pair, the value the rest of the line). */
-function pairs(args: string, lookup: Lookup): [string, string][] {
-  const words = processWords(args, lookup);
+function pairs(args: string, lookup: Lookup, escapeChar: EscapeChar): [string, string][] {
+  const words = processWords(args, lookup, escapeChar);
   const first = words[0];
   if (first === undefined) throw new Error('expects NAME=value');
-  if (!first.includes('=')) return [[first, processWord(args.replace(/^\S+\s*/, ''), lookup)]];
+  if (!first.includes('=')) return [[first, processWord(args.replace(/^\S+\s*/, ''), lookup, escapeChar)]];
   return words.map((word) => {
     const eq = word.indexOf('=');
     if (eq <= 0) throw new Error(`${word} is not NAME=value`);
@@ -95,8 +96,13 @@ function exposedPorts(word: string): string[] {
   return Array.from({ length: last - first + 1 }, (_, i) => `${first + i}/${protocol}`);
 }
 
-function copyStep(state: State, { keyword, line, args }: RawInstruction, lookup: Lookup): CopyStep {
-  const words = execForm(args)?.map((w) => processWord(w, lookup)) ?? processWords(args, lookup);
+function copyStep(
+  state: State,
+  { keyword, line, args, escapeChar }: RawInstruction,
+  lookup: Lookup,
+): CopyStep {
+  const words =
+    execForm(args)?.map((w) => processWord(w, lookup, escapeChar)) ?? processWords(args, lookup, escapeChar);
   const dest = words.pop();
   if (dest === undefined || words.length === 0)
     throw new Error(`${keyword} needs a source and a destination`);
@@ -113,44 +119,49 @@ function copyStep(state: State, { keyword, line, args }: RawInstruction, lookup:
 }
 
 const HANDLERS: Record<string, Handler> = {
-  ARG: (state, { args }, lookup) => {
+  ARG: (state, { args, escapeChar }, lookup) => {
     const fallback = (name: string) => state.globalArgs.get(name);
-    const declared = declareArgs(processWords(args, lookup), state.buildArgs, fallback);
+    const declared = declareArgs(processWords(args, lookup, escapeChar), state.buildArgs, fallback);
     for (const [name, value] of declared) if (value !== undefined) state.args.set(name, value);
     return undefined;
   },
-  ENV: (state, { args }, lookup) => {
-    for (const [name, value] of pairs(args, lookup))
+  ENV: (state, { args, escapeChar }, lookup) => {
+    for (const [name, value] of pairs(args, lookup, escapeChar))
       state.config.Env = withEnv(state.config.Env, name, value);
     return undefined;
   },
-  LABEL: (state, { args }, lookup) => {
-    state.config.Labels = { ...state.config.Labels, ...Object.fromEntries(pairs(args, lookup)) };
+  LABEL: (state, { args, escapeChar }, lookup) => {
+    state.config.Labels = { ...state.config.Labels, ...Object.fromEntries(pairs(args, lookup, escapeChar)) };
     return undefined;
   },
-  WORKDIR: (state, { args }, lookup) => {
-    state.config.WorkingDir = posix.resolve(state.config.WorkingDir || '/', processWord(args, lookup));
+  WORKDIR: (state, { args, escapeChar }, lookup) => {
+    state.config.WorkingDir = posix.resolve(
+      state.config.WorkingDir || '/',
+      processWord(args, lookup, escapeChar),
+    );
     return undefined;
   },
-  USER: (state, { args }, lookup) => {
-    state.config.User = processWord(args, lookup);
+  USER: (state, { args, escapeChar }, lookup) => {
+    state.config.User = processWord(args, lookup, escapeChar);
     return undefined;
   },
-  EXPOSE: (state, { args }, lookup) => {
-    const ports = processWords(args, lookup).flatMap(exposedPorts);
+  EXPOSE: (state, { args, escapeChar }, lookup) => {
+    const ports = processWords(args, lookup, escapeChar).flatMap(exposedPorts);
     state.config.ExposedPorts = {
       ...state.config.ExposedPorts,
       ...Object.fromEntries(ports.map((p) => [p, {}])),
     };
     return undefined;
   },
-  VOLUME: (state, { args }, lookup) => {
-    const paths = execForm(args)?.map((w) => processWord(w, lookup)) ?? processWords(args, lookup);
+  VOLUME: (state, { args, escapeChar }, lookup) => {
+    const paths =
+      execForm(args)?.map((w) => processWord(w, lookup, escapeChar)) ??
+      processWords(args, lookup, escapeChar);
     state.config.Volumes = { ...state.config.Volumes, ...Object.fromEntries(paths.map((p) => [p, {}])) };
     return undefined;
   },
-  STOPSIGNAL: (state, { args }, lookup) => {
-    state.config.StopSignal = processWord(args, lookup);
+  STOPSIGNAL: (state, { args, escapeChar }, lookup) => {
+    state.config.StopSignal = processWord(args, lookup, escapeChar);
     return undefined;
   },
   SHELL: (state, { args }) => {

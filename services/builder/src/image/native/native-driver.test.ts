@@ -129,6 +129,35 @@ describe('NativeImageDriver, FROM scratch', async () => {
   });
 });
 
+describe('NativeImageDriver, a Dockerfile with # escape=`', () => {
+  it('reads backtick escapes and continuations and keeps backslashes literal', async () => {
+    const dockerfile = [
+      '# escape=`',
+      'FROM scratch',
+      'ENV GREETING="say `"hi`"" `',
+      '    WIN_PATH=C:\\app\\bin',
+      'WORKDIR /app',
+      'COPY `',
+      '  my` file.txt `',
+      '  ./',
+    ].join('\n');
+    const dir = await makeContext({ Dockerfile: dockerfile, 'my file.txt': 'hello' });
+    cleanUp.push(dir);
+    const request = await buildRequest(dataDir, dir);
+    await driver.build(request);
+    const { layout, manifest, config } = await readImage(request.outputDir);
+    expect(config.config).toMatchObject({
+      Env: ['GREETING=say "hi"', 'WIN_PATH=C:\\app\\bin'],
+      WorkingDir: '/app',
+    });
+    const [layer] = manifest.layers;
+    expect((await listTarGz(layout.blobPath(layer?.digest ?? ''))).map((e) => e.name)).toEqual([
+      'app/',
+      'app/my file.txt',
+    ]);
+  });
+});
+
 describe('NativeImageDriver refusals', () => {
   const build = async (files: Parameters<typeof makeContext>[0], maxBytes = 1 << 20) => {
     const dir = await makeContext(files);

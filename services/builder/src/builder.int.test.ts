@@ -3,9 +3,15 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type GitServer, type RedisServer, startGitServer, startRedisServer } from '@gitops/testing';
+import {
+  type GitServer,
+  type RedisServer,
+  sourceReceived,
+  startGitServer,
+  startRedisServer,
+  testApplication,
+} from '@gitops/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sourceEvent, testApplication } from './test/source-event.js';
 import { type SourceRepo, createSourceRepo } from './test/source-repo.js';
 import { type StageHarness, startStageHarness } from './test/stage-harness.js';
 
@@ -31,12 +37,13 @@ describe('the build stage, against real NATS, Redis and git servers', () => {
     repo = await createSourceRepo(git, `acme/${app}`);
   });
   afterEach(() => h?.dispose());
+  const pushOf = (name: string, sha: string) => sourceReceived(name, { repoURL: repo.url, commit: sha });
 
   it('publishes build.started, then build.succeeded with the image layout, for a pushed commit', async () => {
-    await h.replica([testApplication(app, repo.url)]);
+    await h.replica([testApplication(app, { repoURL: repo.url })]);
     const sha = await repo.push(SCRATCH);
-    const source = sourceEvent(app, repo.url, sha);
-    await h.bus.publish(source);
+    const source = pushOf(app, sha);
+    await h.bus.bus.publish(source);
     const [started, succeeded] = await h.buildEvents(app, 2);
     const { pipelineId } = source.data;
     expect(names([started!, succeeded!])).toEqual([
@@ -62,9 +69,9 @@ describe('the build stage, against real NATS, Redis and git servers', () => {
   });
 
   it('publishes build.failed naming the step and its exit code when the test step fails', async () => {
-    await h.replica([testApplication(app, repo.url)]);
+    await h.replica([testApplication(app, { repoURL: repo.url })]);
     const sha = await repo.push({ ...SCRATCH, '.gitops.yaml': 'steps: [{ name: test, run: "exit 3" }]\n' });
-    await h.bus.publish(sourceEvent(app, repo.url, sha));
+    await h.bus.bus.publish(pushOf(app, sha));
     const [, failed] = await h.buildEvents(app, 2);
     expect(failed?.json.data).toMatchObject({
       error: { message: 'step test failed with exit code 3', step: 'test' },
@@ -76,14 +83,14 @@ describe('the build stage, against real NATS, Redis and git servers', () => {
   });
 
   it('republishes the recorded result with the same id for a replayed source.received, without building again', async () => {
-    await h.replica([testApplication(app, repo.url)]);
-    const source = sourceEvent(app, repo.url, await repo.push(SCRATCH));
-    await h.bus.publish(source);
+    await h.replica([testApplication(app, { repoURL: repo.url })]);
+    const source = pushOf(app, await repo.push(SCRATCH));
+    await h.bus.bus.publish(source);
     const [, first] = await h.buildEvents(app, 2);
     // Past the duplicate window (200 ms here) of the source and of its result alike, JetStream stores
-    // both the replay and the republished result; the finished job is no longer kept (keepCompletedMs 0).
+    // both the replay and the republished result; the finished job is no longer kept (JOB_KEEP_COMPLETED 0).
     await sleep(300);
-    expect(await h.bus.publish(source)).toMatchObject({ duplicate: false });
+    expect(await h.bus.bus.publish(source)).toMatchObject({ duplicate: false });
     const events = await h.buildEvents(app, 3);
     expect(names(events)).toEqual([
       'dev.gitops.build.started.v1',
@@ -91,22 +98,20 @@ describe('the build stage, against real NATS, Redis and git servers', () => {
       'dev.gitops.build.succeeded.v1',
     ]);
     expect(events[2]?.json).toEqual(first?.json);
-    expect(h.imagesBuilt()).toBe(1);
+    expect(await h.buildsRun(app, source.data.pipelineId)).toBe(1);
   });
 
   it('cancels the older build when a newer push to the branch arrives, across two replicas', async () => {
-    const apps = [testApplication(app, repo.url)];
-    // One after the other: two replicas creating the durable consumer at the same instant race in
-    // packages/bus (ensureConsumer: info, then add), and the second fails to start.
+    const apps = [testApplication(app, { repoURL: repo.url })];
     await h.replica(apps);
     await h.replica(apps);
     const marker = join(await mkdtemp(join(tmpdir(), 'builder-marker-')), 'started');
     const slow = `steps: [{ name: test, run: "touch ${marker}; sleep 60" }]\n`;
-    const older = sourceEvent(app, repo.url, await repo.push({ ...SCRATCH, '.gitops.yaml': slow }));
-    await h.bus.publish(older);
+    const older = pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': slow }));
+    await h.bus.bus.publish(older);
     await vi.waitFor(() => readFile(marker), { timeout: 20_000, interval: 100 });
-    const newer = sourceEvent(app, repo.url, await repo.push({ ...SCRATCH, '.gitops.yaml': 'steps: []\n' }));
-    await h.bus.publish(newer);
+    const newer = pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': 'steps: []\n' }));
+    await h.bus.bus.publish(newer);
     const events = await h.buildEvents(app, 4);
     const result = (pipelineId: string) =>
       events.find((e) => e.json.subject === pipelineId && e.json.type !== 'dev.gitops.build.started.v1');
@@ -121,8 +126,8 @@ describe('the build stage, against real NATS, Redis and git servers', () => {
   });
 
   it('publishes build.failed for an application the builder does not know, instead of crashing', async () => {
-    await h.replica([testApplication('another', repo.url)]);
-    await h.bus.publish(sourceEvent(app, repo.url, await repo.push(SCRATCH)));
+    await h.replica([testApplication('another', { repoURL: repo.url })]);
+    await h.bus.bus.publish(pushOf(app, await repo.push(SCRATCH)));
     const [, failed] = await h.buildEvents(app, 2);
     expect(failed?.json.data).toMatchObject({
       reason: 'invalid-config',

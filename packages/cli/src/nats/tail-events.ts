@@ -1,0 +1,68 @@
+import { STREAM_NAME, SUBJECT_PREFIX } from '@gitops/contracts';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { type NatsConnection, connect } from '@nats-io/transport-node';
+import { pipelineOf } from './format-event.js';
+
+export interface TailOptions {
+  servers: string[];
+  /** A subject under `gitops.v1.` (`hello.>`, `*.build.failed`), or a full one. */
+  subject: string;
+  fromStart: boolean;
+  count?: number;
+  /** Stop after the first event whose `<stage>.<event>` is one of these (e.g. image.pushed, build.failed). */
+  until?: string[];
+  timeoutMs?: number;
+  /** Only the events of this pipeline: subjects do not carry it, so it is filtered here. */
+  pipelineId?: string;
+  print(subject: string, data: Uint8Array): void;
+}
+
+/** An `until` event with this ending means the pipeline failed: tail then exits 1. */
+const FAILED = /\.failed$/;
+
+async function connectTo(servers: string[]): Promise<NatsConnection> {
+  try {
+    return await connect({ servers, name: 'gitops-cli' });
+  } catch (err) {
+    throw new Error(`cannot reach NATS at ${servers.join(', ')}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Follows events from the GITOPS stream with an ordered (ephemeral) consumer, so it needs no
+ * durable state and misses nothing that is stored. Resolves to the exit code: after `count`
+ * events or an `until` event 0 (1 for a `*.failed` one), 1 when `timeoutMs` passes first.
+ */
+export async function tailEvents(options: TailOptions): Promise<number> {
+  const nc = await connectTo(options.servers);
+  try {
+    const subject = options.subject.startsWith(SUBJECT_PREFIX)
+      ? options.subject
+      : `${SUBJECT_PREFIX}.${options.subject}`;
+    const consumer = await jetstream(nc)
+      .consumers.get(STREAM_NAME, {
+        filter_subjects: subject,
+        deliver_policy: options.fromStart ? DeliverPolicy.All : DeliverPolicy.New,
+      })
+      .catch((err: Error) => {
+        throw new Error(`cannot read the ${STREAM_NAME} stream: ${err.message}`);
+      });
+    const messages = await consumer.consume();
+    let seen = 0;
+    let stoppedBy: string | undefined;
+    const timer = options.timeoutMs ? setTimeout(() => messages.stop(), options.timeoutMs) : undefined;
+    for await (const message of messages) {
+      if (options.pipelineId && pipelineOf(message.data) !== options.pipelineId) continue;
+      options.print(message.subject, message.data);
+      seen++;
+      const name = message.subject.split('.').slice(3).join('.');
+      if (options.until?.includes(name)) stoppedBy = name;
+      if (stoppedBy || (options.count && seen >= options.count)) break;
+    }
+    clearTimeout(timer);
+    if (options.until) return stoppedBy && !FAILED.test(stoppedBy) ? 0 : 1;
+    return options.count && seen < options.count ? 1 : 0;
+  } finally {
+    await nc.close();
+  }
+}

@@ -1,2 +1,0 @@
-import ignore from '@balena/dockerignore';
-export const a = ignore({ ignorecase: false });

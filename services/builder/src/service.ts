@@ -1,0 +1,99 @@
+import type { Bus } from '@gitops/bus';
+import type { Application } from '@gitops/config';
+import { defineService } from '@gitops/service';
+import type { Logger } from '@gitops/telemetry';
+import type { Redis } from 'ioredis';
+import { runBuild } from './build.js';
+import { type BuilderConfig, builderEnv, gitCredentials } from './config.js';
+import { DataDir, isSafeName } from './data-dir.js';
+import { SERVICE, exhaustedEvent } from './events.js';
+import { createBuildHandler } from './handlers.js';
+import { createImageDriver } from './image/index.js';
+import { buildMetrics } from './metrics.js';
+import { ResultStore } from './results.js';
+import { registerBuildLogRoutes } from './routes.js';
+import { Redactor, secretsOf } from './steps/redact.js';
+import { RedisSupersede } from './supersede.js';
+
+interface BuildWiring {
+  config: BuilderConfig;
+  apps: Application[];
+  env: NodeJS.ProcessEnv;
+  dataDir: DataDir;
+  results: ResultStore;
+  redactor: Redactor;
+  redis: Redis;
+  bus: Bus;
+  logger: Logger;
+}
+
+/** How one build runs: its source, its steps, its image driver, its limits, all from configuration. */
+function buildRunner({ config, env, dataDir, logger }: BuildWiring) {
+  const driverOptions = {
+    dataDir: dataDir.root,
+    env,
+    contextMaxBytes: config.BUILD_CONTEXT_MAX_BYTES,
+    logger,
+  };
+  const deps = {
+    dataDir,
+    credentials: gitCredentials(config),
+    createDriver: (preference: Application['build']['driver'], dockerfile: string) =>
+      createImageDriver(preference, dockerfile, driverOptions),
+    env,
+    stepTimeoutMs: config.STEP_TIMEOUT,
+  };
+  return (request: Parameters<typeof runBuild>[0]) => runBuild(request, deps);
+}
+
+function buildHandler(wiring: BuildWiring, onResult: ReturnType<typeof buildMetrics>) {
+  const { config, apps, dataDir, results, redactor, redis, bus, logger } = wiring;
+  return createBuildHandler({
+    apps: new Map(apps.map((app) => [app.name, app])),
+    dataDir,
+    results,
+    supersede: new RedisSupersede(redis, {
+      onError: (err) => logger.warn({ err }, 'cannot check for a newer push'),
+    }),
+    publish: (event) => bus.publish(event),
+    build: buildRunner(wiring),
+    buildTimeoutMs: config.BUILD_TIMEOUT,
+    logMaxBytes: config.BUILD_LOG_MAX_BYTES,
+    redactor,
+    onResult,
+  });
+}
+
+/** Stage 2: `source.received` in, `build.started` and `build.succeeded`/`build.failed` out. */
+export const builder = defineService({
+  service: SERVICE,
+  env: builderEnv,
+  create: ({ config, apps, env, bus, redis, logger, metrics }) => {
+    const dataDir = new DataDir(config.GITOPS_DATA_DIR);
+    const results = new ResultStore(dataDir);
+    const redactor = new Redactor(secretsOf(env));
+    const wiring = { config, apps, env, dataDir, results, redactor, redis: redis(), bus, logger };
+    const handler = buildHandler(wiring, buildMetrics(metrics.registry));
+    const appNames = apps.map((app) => app.name);
+    return {
+      stage: {
+        consumes: ['source.received'],
+        handlers: { 'source.received': handler },
+        onExhausted: ({ name, event }, err) => {
+          if (name !== 'source.received') return [];
+          const { app, pipelineId } = event.data;
+          const logRef = isSafeName(pipelineId) ? dataDir.log(app, pipelineId).relative : undefined;
+          return [exhaustedEvent(event.data, err, logRef, redactor)];
+        },
+        concurrency: config.BUILDER_CONCURRENCY,
+      },
+      routes: (app) =>
+        registerBuildLogRoutes(app, {
+          findLog: (pipelineId) => dataDir.findLog(pipelineId, appNames),
+          buildEnded: (pipelineId) => results.isRecorded(pipelineId, appNames),
+          followTimeoutMs: config.BUILD_TIMEOUT,
+        }),
+      summary: { dataDir: dataDir.root },
+    };
+  },
+});
