@@ -2,100 +2,28 @@
 // real git server, through its post-receive hook to the receiver, the builder and the image pusher,
 // to an image in a real registry. Each stage issue extends this file so the pipeline always flows
 // as far as it is built.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import {
-  type GitServer,
-  type NatsServer,
-  type RedisServer,
-  type RegistryServer,
-  type ServiceProcess,
-  type StoredMessage,
-  git,
-  makeCommit,
-  readStream,
-  repoRoot,
-  startGitServer,
-  startNatsServer,
-  startRedisServer,
-  startRegistry,
-  startService,
-} from '@gitops/testing';
+import { type StoredMessage, git, makeCommit, readStream } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const SECRET = 'e2e-webhook-secret';
-const hook = readFileSync(resolve(repoRoot, 'infra/git-hooks/post-receive'), 'utf8');
-const author = { name: 'Ada Lovelace', email: 'ada@example.com' };
-const source = {
-  Dockerfile: 'FROM scratch\nCOPY app.txt /srv/app.txt\nCMD ["/srv/app.txt"]\n',
-  'app.txt': 'hello from the pipeline\n',
-  '.gitops.yaml': 'version: 1\nsteps:\n  - name: test\n    run: test -s app.txt\n',
-};
-
-const application = (repoURL: string, imageRepository: string) => `apiVersion: gitops.platform/v1
-kind: Application
-metadata: { name: hello }
-spec:
-  source: { repoURL: '${repoURL}', branches: [main] }
-  image: { repository: ${imageRepository} }
-  config: { repoURL: '${repoURL.replace('hello.git', 'hello-config.git')}', path: envs/dev }
-  destination: { namespace: hello }
-`;
+import { type Platform, author, source, startPlatform } from './platform.js';
 
 const dataOf = (message: StoredMessage | undefined) => (message?.json.data ?? {}) as Record<string, unknown>;
 const ofPipeline = (messages: StoredMessage[], pipelineId: string, type: string) =>
   messages.find((m) => m.json.subject === pipelineId && m.json.type === `dev.gitops.${type}.v1`);
 
 describe('a push to a real git server', () => {
-  let nats: NatsServer;
-  let redis: RedisServer;
-  let registry: RegistryServer;
-  let gitServer: GitServer;
-  const services: ServiceProcess[] = [];
+  let platform: Platform;
+  let nats: Platform['nats'];
+  let registry: Platform['registry'];
   let work: string;
 
   beforeAll(async () => {
-    [nats, redis, registry, gitServer] = await Promise.all([
-      startNatsServer(),
-      startRedisServer(),
-      startRegistry(),
-      startGitServer(),
-    ]);
-    const dir = mkdtempSync(join(tmpdir(), 'gitops-e2e-'));
-    const appsFile = join(dir, 'gitops.yaml');
-    const repoURL = `${gitServer.url}/acme/hello.git`;
-    writeFileSync(appsFile, application(repoURL, `${registry.host}/acme/hello`));
-    const env = {
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      GITOPS_APPS: appsFile,
-      GITOPS_DATA_DIR: join(dir, 'data'),
-      REGISTRY_URL: registry.url,
-    };
-    services.push(
-      ...(await Promise.all([
-        startService('webhook-receiver', { ...env, WEBHOOK_SECRET: SECRET }),
-        startService('builder', env),
-        startService('image-pusher', env),
-      ])),
-    );
-    const repo = await gitServer.createBareRepo('acme/hello', {
-      postReceiveHook: hook,
-      config: {
-        'gitops.webhookUrl': `${services[0]!.url}/webhooks/generic`,
-        'gitops.repoUrl': repoURL,
-        'gitops.secret': SECRET,
-      },
-    });
-    work = join(dir, 'hello');
-    await git(['clone', '-q', repo.url, work]);
+    platform = await startPlatform();
+    ({ nats, registry, work } = platform);
   });
 
   afterAll(async () => {
-    const codes = await Promise.all(services.map((service) => service.stop()));
-    await Promise.all([nats, redis, registry, gitServer].map((server) => server?.dispose()));
-    expect(codes, 'every service exits cleanly on SIGTERM').toEqual(services.map(() => 0));
+    const codes = await platform?.stop();
+    expect(codes, 'every service exits cleanly on SIGTERM').toEqual([0, 0, 0]);
   });
 
   it('becomes source.received, build.succeeded and image.pushed, and the image pulls by digest', async () => {

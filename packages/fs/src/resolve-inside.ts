@@ -40,21 +40,20 @@ export async function resolveInside(root: string, path: string, options: InsideO
     );
   const problem = pathProblem(path, within);
   if (problem) throw refuse(problem);
-  try {
+  const resolving = async () => {
     const realRoot = await realPath(resolve(root));
     const real = await realPath(join(realRoot, path));
     if (!contains(realRoot, real)) {
       const link = await escapingLink(realRoot, path);
-      throw refuse(
-        `resolves outside ${within} through a symlink${link === path ? '' : ` at ${JSON.stringify(link)}`}`,
-      );
+      const at = link === path ? '' : ` at ${JSON.stringify(link)}`;
+      throw refuse(`resolves outside ${within} through a symlink${at}`);
     }
     if (real === realRoot && options.allowRoot === false) throw refuse(`is ${within} itself`);
     return real;
-  } catch (err) {
-    if (err instanceof SymlinkLoop) throw refuse('goes through a symlink loop');
-    throw err;
-  }
+  };
+  return resolving().catch((err) => {
+    throw err instanceof SymlinkLoop ? refuse('goes through a symlink loop') : err;
+  });
 }
 
 /** The shortest prefix of `path` that resolves outside: the symlink to name in the error. */

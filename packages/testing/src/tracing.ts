@@ -132,11 +132,12 @@ function spansOf(body: OtlpExport): CollectedSpan[] {
   });
 }
 
-async function bodyOf(request: IncomingMessage): Promise<Buffer> {
+async function exportedSpans(request: IncomingMessage): Promise<CollectedSpan[]> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
-  return request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+  const json = request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+  return spansOf(JSON.parse(json.toString()) as OtlpExport);
 }
 
 /**
@@ -151,9 +152,9 @@ export async function startOtlpCollector(): Promise<OtlpCollector> {
       response.writeHead(request.url === '/v1/traces' ? 415 : 404).end();
       return;
     }
-    bodyOf(request).then(
-      (body) => {
-        received.push(...spansOf(JSON.parse(body.toString()) as OtlpExport));
+    exportedSpans(request).then(
+      (spans) => {
+        received.push(...spans);
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       },
       () => response.writeHead(400).end(),

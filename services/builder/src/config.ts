@@ -35,8 +35,8 @@ export const builderEnv = {
     .duration('10m')
     .describe('time between sweeps of `GITOPS_DATA_DIR` (one also runs at start)'),
   GITOPS_DATA_WORKSPACES_MAX_AGE: env
-    .duration('0s')
-    .describe('build workspaces left by a crashed build are removed at the first sweep after this'),
+    .duration('1h')
+    .describe('build workspaces a crashed build left are removed this long after their last change'),
   GITOPS_DATA_LAYOUTS_MAX_AGE: env
     .duration('24h')
     .describe('OCI image layouts not built or pushed for this long are removed'),

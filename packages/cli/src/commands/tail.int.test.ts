@@ -9,22 +9,19 @@ import {
 } from '@gitops/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { tail } from './tail.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gitops } from '../test/run.js';
 
 describe('gitops tail', () => {
   let nats: NatsServer;
   let nc: NatsConnection;
-  const printed: string[] = [];
 
   beforeAll(async () => {
     nats = await startNatsServer();
     nc = await connect({ servers: nats.url });
     await (await jetstreamManager(nc)).streams.add({ name: STREAM_NAME, subjects: ['gitops.v1.>'] });
-    vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
   });
   afterAll(async () => {
-    vi.restoreAllMocks();
     await nc?.close();
     await nats?.dispose();
   });
@@ -36,47 +33,75 @@ describe('gitops tail', () => {
     }
     return source;
   };
+  const lines = (text: string) => text.split('\n').filter(Boolean);
 
   it('prints stored events of one application, one line each, and exits 0 after --count', async () => {
     const app = uniqueApp();
     const source = await publishPipeline(app);
-    printed.length = 0;
-    const code = await tail({
-      servers: [nats.url],
-      subject: `${app}.>`,
-      fromStart: true,
-      count: 2,
-      json: false,
-    });
-    expect(code).toBe(0);
-    expect(printed).toHaveLength(2);
-    expect(printed[0]).toContain(`gitops.v1.${app}.source.received ${source.data.pipelineId} branch=main`);
+    const run = await gitops(['tail', `${app}.>`, '--from-start', '--count', '2', '--nats-url', nats.url]);
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout)).toHaveLength(2);
+    expect(lines(run.stdout)[0]).toContain(
+      `gitops.v1.${app}.source.received ${source.data.pipelineId} branch=main`,
+    );
   });
 
   it('stops at an --until event and exits 1 when it is a failure', async () => {
     const app = uniqueApp();
     await publishPipeline(app);
-    printed.length = 0;
-    const code = await tail({
-      servers: [nats.url],
-      subject: `${app}.>`,
-      fromStart: true,
-      until: ['image.pushed', 'build.failed'],
-      json: false,
+    const run = await gitops(['tail', '--app', app, '--from-start', '--until', 'image.pushed,build.failed'], {
+      env: { NATS_URL: nats.url },
     });
-    expect(code).toBe(1);
-    expect(printed.at(-1)).toContain('build.failed');
+    expect(run.code).toBe(1);
+    expect(lines(run.stdout)).toHaveLength(3);
+    expect(lines(run.stdout).at(-1)).toContain('build.failed');
+  });
+
+  it('prints only the events of --pipeline, as JSON lines with -o json', async () => {
+    const app = uniqueApp();
+    await publishPipeline(app);
+    const wanted = await publishPipeline(app);
+    const run = await gitops([
+      'tail',
+      '--app',
+      app,
+      '--pipeline',
+      wanted.data.pipelineId,
+      '--from-start',
+      '--count',
+      '3',
+      '-o',
+      'json',
+      '--nats-url',
+      nats.url,
+    ]);
+    expect(run.code).toBe(0);
+    const events = lines(run.stdout).map((line) => JSON.parse(line));
+    expect(events.map((event) => event.type)).toEqual([
+      wanted.type,
+      buildStarted(wanted).type,
+      buildFailed(wanted, '').type,
+    ]);
+    expect(events.every((event) => event.data.pipelineId === wanted.data.pipelineId)).toBe(true);
   });
 
   it('exits 1 when --timeout passes before enough events arrive', async () => {
-    const code = await tail({
-      servers: [nats.url],
-      subject: `${uniqueApp()}.>`,
-      fromStart: false,
-      count: 1,
-      timeoutMs: 300,
-      json: false,
+    const run = await gitops(['tail', `${uniqueApp()}.>`, '--count', '1', '--timeout', '300ms'], {
+      env: { NATS_URL: nats.url },
     });
-    expect(code).toBe(1);
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'gitops tail: --timeout 300ms passed after 0 event(s)\n',
+    });
+  });
+
+  it('says in one line that NATS cannot be reached, and exits 1', async () => {
+    const run = await gitops(['tail', '--nats-url', 'nats://127.0.0.1:1']);
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'gitops tail: cannot reach NATS at nats://127.0.0.1:1: connection refused\n',
+    });
   });
 });

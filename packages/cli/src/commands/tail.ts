@@ -1,10 +1,10 @@
 import { env } from '@gitops/config';
 import { eventNames } from '@gitops/contracts';
 import { paintFor } from '../colour.js';
-import { envFlag, flagValue, outputFlag } from '../flags.js';
+import { type OutputFormat, envFlag, flagValue, outputFlag } from '../flags.js';
 import { type Io, println } from '../io.js';
 import { formatEvent, jsonLine } from '../nats/format-event.js';
-import { tailEvents } from '../nats/tail-events.js';
+import { type TailOptions, exitCodeOf, tailEvents } from '../nats/tail-events.js';
 import { UsageError } from '../usage.js';
 import { defineCommand } from './command.js';
 
@@ -29,6 +29,40 @@ function subjectOf(subject: string | undefined, app: string | undefined): string
   if (app === undefined) return subject ?? '>';
   if (!APP_NAME.test(app)) throw new UsageError(`--app must be an application name (got "${app}")`);
   return `${app}.>`;
+}
+
+interface TailArgs {
+  subject?: string;
+  app?: string;
+  pipeline?: string;
+  fromStart?: boolean;
+  count?: string;
+  until?: string;
+  timeout?: string;
+  natsUrl?: string;
+  output: OutputFormat;
+  json?: boolean;
+  color?: boolean;
+}
+
+/** The tail's options from its flags; a bad value is a usage error naming its flag. */
+function tailOptions(args: TailArgs, io: Io): TailOptions {
+  const json = args.output === 'json' || args.json === true;
+  const paint = paintFor(io.stdout, io.env, args.color);
+  const natsUrls = env.urls('nats://127.0.0.1:4222', ['nats:', 'tls:']);
+  return {
+    servers: flagValue('nats-url', args.natsUrl, natsUrls, io, 'NATS_URL'),
+    subject: subjectOf(args.subject, args.app),
+    fromStart: args.fromStart === true,
+    count:
+      args.count === undefined ? undefined : flagValue('count', args.count, env.int(undefined, 1, 1e9), io),
+    until: untilEvents(args.until),
+    timeoutMs:
+      args.timeout === undefined ? undefined : flagValue('timeout', args.timeout, env.duration('0'), io),
+    pipelineId: args.pipeline,
+    print: (subject, data) =>
+      println(io.stdout, json ? jsonLine(subject, data) : formatEvent(subject, data, paint)),
+  };
 }
 
 /** `gitops tail`: prints the platform's events as they happen, or as stored. */
@@ -61,28 +95,11 @@ export const tailCommand = defineCommand({
       .example('$0 tail --app hello --until image.pushed,build.failed', "hello's next push, to its end")
       .example('$0 tail "*.build.failed" -o json', 'every failed build from now on, as JSON lines'),
   run: async (args, io) => {
-    const json = args.output === 'json' || args.json === true;
-    const paint = paintFor(io.stdout, io.env, args.color);
-    return tailEvents({
-      servers: flagValue(
-        'nats-url',
-        args.natsUrl,
-        env.urls('nats://127.0.0.1:4222', ['nats:', 'tls:']),
-        io,
-        'NATS_URL',
-      ),
-      subject: subjectOf(args.subject, args.app),
-      fromStart: args.fromStart === true,
-      count:
-        args.count === undefined
-          ? undefined
-          : flagValue('count', args.count, env.int(undefined, 1, 1_000_000_000), io),
-      until: untilEvents(args.until),
-      timeoutMs:
-        args.timeout === undefined ? undefined : flagValue('timeout', args.timeout, env.duration('0'), io),
-      pipelineId: args.pipeline,
-      print: (subject, data) =>
-        println(io.stdout, json ? jsonLine(subject, data) : formatEvent(subject, data, paint)),
-    });
+    const options = tailOptions(args, io);
+    const outcome = await tailEvents(options);
+    if (outcome.timedOut) {
+      println(io.stderr, `gitops tail: --timeout ${args.timeout} passed after ${outcome.seen} event(s)`);
+    }
+    return exitCodeOf(outcome, options);
   },
 });

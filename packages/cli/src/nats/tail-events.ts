@@ -17,8 +17,21 @@ export interface TailOptions {
   print(subject: string, data: Uint8Array): void;
 }
 
-/** An `until` event with this ending means the pipeline failed: tail then exits 1. */
+/** How a tail ended: events printed, the `until` event it stopped at, or its timeout. */
+export interface TailOutcome {
+  seen: number;
+  stoppedBy?: string;
+  timedOut: boolean;
+}
+
+/** An `until` event with this ending means the pipeline failed. */
 const FAILED = /\.failed$/;
+
+/** 0 after `count` events or a good `until` event; 1 for a `*.failed` one, or a timeout before either. */
+export function exitCodeOf(outcome: TailOutcome, options: Pick<TailOptions, 'count' | 'until'>): number {
+  if (options.until) return outcome.stoppedBy && !FAILED.test(outcome.stoppedBy) ? 0 : 1;
+  return options.count && outcome.seen < options.count ? 1 : 0;
+}
 
 async function connectTo(servers: string[]): Promise<NatsConnection> {
   try {
@@ -30,10 +43,10 @@ async function connectTo(servers: string[]): Promise<NatsConnection> {
 
 /**
  * Follows events from the GITOPS stream with an ordered (ephemeral) consumer, so it needs no
- * durable state and misses nothing that is stored. Resolves to the exit code: after `count`
- * events or an `until` event 0 (1 for a `*.failed` one), 1 when `timeoutMs` passes first.
+ * durable state and misses nothing that is stored. Ends after `count` events, at an `until`
+ * event, or when `timeoutMs` passes first.
  */
-export async function tailEvents(options: TailOptions): Promise<number> {
+export async function tailEvents(options: TailOptions): Promise<TailOutcome> {
   const nc = await connectTo(options.servers);
   try {
     const subject = options.subject.startsWith(SUBJECT_PREFIX)
@@ -50,7 +63,13 @@ export async function tailEvents(options: TailOptions): Promise<number> {
     const messages = await consumer.consume();
     let seen = 0;
     let stoppedBy: string | undefined;
-    const timer = options.timeoutMs ? setTimeout(() => messages.stop(), options.timeoutMs) : undefined;
+    let timedOut = false;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          messages.stop();
+        }, options.timeoutMs)
+      : undefined;
     for await (const message of messages) {
       if (options.pipelineId && pipelineOf(message.data) !== options.pipelineId) continue;
       options.print(message.subject, message.data);
@@ -60,8 +79,7 @@ export async function tailEvents(options: TailOptions): Promise<number> {
       if (stoppedBy || (options.count && seen >= options.count)) break;
     }
     clearTimeout(timer);
-    if (options.until) return stoppedBy && !FAILED.test(stoppedBy) ? 0 : 1;
-    return options.count && seen < options.count ? 1 : 0;
+    return { seen, timedOut, ...(stoppedBy ? { stoppedBy } : {}) };
   } finally {
     await nc.close();
   }

@@ -74,6 +74,7 @@ export class DataLeases implements LeaseHolder {
       await Promise.allSettled(files.map((f) => removeMarker(f.file)));
       throw err;
     }
+    await touch(this.root, paths);
     return new HeldLease(this.root, files, this.#timing.heartbeatMs);
   }
 
@@ -126,11 +127,20 @@ class HeldLease implements Lease {
   async #release(): Promise<void> {
     clearInterval(this.#timer);
     await this.#beating;
-    const now = new Date();
     // Touched while still leased, so no sweeper can remove the entry between the touch and the release.
-    await Promise.allSettled(this.files.map((f) => utimes(join(this.root, f.entry), now, now)));
+    await touch(this.root, this.entries);
     await Promise.all(this.files.map((f) => removeMarker(f.file)));
   }
+}
+
+/**
+ * Records a use of the entries that exist (their mtime), when a lease is taken and when it ends: a
+ * sweeper's age limits then never reach an entry in use, and a mirror or layout that was only read
+ * counts as recently used.
+ */
+async function touch(root: string, entries: readonly string[]): Promise<void> {
+  const now = new Date();
+  await Promise.allSettled(entries.map((entry) => utimes(join(root, entry), now, now)));
 }
 
 /** Runs `work` with `entries` held, and releases them however it ends. */

@@ -15,7 +15,7 @@ import { type DataDirMetrics, dataDirMetrics } from './metrics.js';
 const HOUR = 3_600_000;
 const BLOB = `cache/blobs/sha256/${'a'.repeat(64)}`;
 const LIMITS: Record<AreaName, number> = {
-  workspaces: 0,
+  workspaces: HOUR,
   layouts: 24 * HOUR,
   logs: 14 * 24 * HOUR,
   results: 30 * 24 * HOUR,
@@ -110,8 +110,10 @@ describe('the data directory collector', () => {
     await entry('logs/app/p1', { 'build.log': 2000 }, 5);
     await entry('logs/app/p2', { 'build.log': 2000 }, 3);
     await entry('results/app/p1.json', { '': 100 }, 2);
-    await entry('workspaces/orphan', { 'src/a': 500 }, 0.01);
+    await entry('workspaces/orphan', { 'src/a': 500 }, 2);
     const holder = await holdInAnotherProcess('images/app/held');
+    // Taking a lease touches the entry; aged again, only the lease can keep it (a push running long).
+    await age('images/app/held', 72);
 
     const report = await collector({ maxBytes: 12_100 }).sweep();
 
@@ -184,7 +186,7 @@ describe('the data directory collector', () => {
   });
 
   it('sweeps once at start, and stop waits for the sweep to finish', async () => {
-    await entry('workspaces/orphan', { 'src/a': 500 }, 1);
+    await entry('workspaces/orphan', { 'src/a': 500 }, 2);
     const running = collector();
     running.start();
     await running.stop();

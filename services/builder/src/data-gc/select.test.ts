@@ -5,7 +5,7 @@ import { type EntryFacts, selectRemovals } from './select.js';
 const HOUR = 3_600_000;
 const NOW = 1_000 * HOUR;
 const LIMITS: Record<AreaName, number> = {
-  workspaces: 0,
+  workspaces: HOUR,
   layouts: 24 * HOUR,
   logs: 14 * 24 * HOUR,
   results: 30 * 24 * HOUR,
@@ -43,8 +43,8 @@ const cases: Case[] = [
     removed: ['a:age', 'c:age'],
   },
   {
-    title: 'removes a workspace no build holds at once (limit 0), and keeps one a build holds',
-    entries: ['workspaces:w1:5:0', 'workspaces:w2:5:0!'],
+    title: 'removes a workspace no build holds past its limit, and keeps one a build holds',
+    entries: ['workspaces:w1:5:2', 'workspaces:w2:5:2!'],
     maxBytes: 1000,
     removed: ['w1:age'],
   },
@@ -74,7 +74,7 @@ const cases: Case[] = [
   },
   {
     title: 'reports what stays over budget when only entries in use are left',
-    entries: ['workspaces:w:70:0!', 'layouts:l:40:2!', 'logs:x:10:1'],
+    entries: ['workspaces:w:70:0.5!', 'layouts:l:40:2!', 'logs:x:10:1'],
     maxBytes: 60,
     removed: ['x:budget'],
     overBudget: 50,
