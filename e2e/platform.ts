@@ -12,11 +12,11 @@ import {
   type ServiceProcess,
   git,
   repoRoot,
+  spawnService,
   startGitServer,
   startNatsServer,
   startRedisServer,
   startRegistry,
-  startService,
 } from '@gitops/testing';
 
 const SECRET = 'e2e-webhook-secret';
@@ -69,9 +69,9 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     ...env,
   };
   const started = await Promise.allSettled([
-    startService('webhook-receiver', { ...serviceEnv, WEBHOOK_SECRET: SECRET }),
-    startService('builder', serviceEnv),
-    startService('image-pusher', serviceEnv),
+    spawnService('webhook-receiver', { ...serviceEnv, WEBHOOK_SECRET: SECRET }),
+    spawnService('builder', serviceEnv),
+    spawnService('image-pusher', serviceEnv),
   ]);
   const services = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const stop = async () => {

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { startServiceBus } from '@gitops/bus';
 import { loadConfig, serviceEnv } from '@gitops/config';
 import { createLogger, createMetrics } from '@gitops/telemetry';
-import { freePort, startNatsServer, startService, waitForPort } from '@gitops/testing';
+import { freePort, spawnService, startNatsServer, waitForPort } from '@gitops/testing';
 import autocannon from 'autocannon';
 import { type FixedRateResult, fixedRate } from './fixed-rate.js';
 
@@ -83,7 +83,7 @@ const [nats, floorNats] = await Promise.all([startNatsServer(), startNatsServer(
 await (
   await startServiceBus('bench', loadConfig(serviceEnv(1), { NATS_URL: floorNats.url }), {
     logger: createLogger({ service: 'bench', level: 'warn' }),
-    metrics: createMetrics('bench'),
+    metrics: createMetrics(),
   })
 ).close();
 const dir = mkdtempSync(join(tmpdir(), 'bench-receiver-'));
@@ -99,7 +99,7 @@ spec:
   destination: { namespace: hello }
 `,
 );
-const receiver = await startService('webhook-receiver', {
+const receiver = await spawnService('webhook-receiver', {
   NATS_URL: nats.url,
   GITOPS_APPS: join(dir, 'gitops.yaml'),
   WEBHOOK_SECRET: SECRET,

@@ -70,7 +70,7 @@ describe('bus.consume', () => {
 
   it('hands a decoded event to the handler and acks it', async () => {
     const { app, options } = scenario();
-    const metrics = createMetrics('test');
+    const metrics = createMetrics();
     const bus = await open({ metrics });
     const seen: Delivery[] = [];
     await bus.consume(options, async (delivery) => void seen.push(delivery));

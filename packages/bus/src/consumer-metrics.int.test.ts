@@ -11,7 +11,7 @@ const series = (text: string, name: string, durable: string) =>
 describe('the consumer backlog gauges', () => {
   let nats: NatsServer;
   let bus: Bus;
-  const metrics = createMetrics('test');
+  const metrics = createMetrics();
 
   beforeAll(async () => {
     nats = await startNatsServer();
@@ -62,7 +62,8 @@ describe('the consumer backlog gauges', () => {
     expect(outage).not.toContain(`pending_messages{consumer="${durable}"}`);
     await nats.restart();
     await vi.waitFor(
-      async () => expect(await metrics.registry.metrics()).toContain(`pending_messages{consumer="${durable}"}`),
+      async () =>
+        expect(await metrics.registry.metrics()).toContain(`pending_messages{consumer="${durable}"}`),
       { timeout: 10_000 },
     );
     await consumer.stop();

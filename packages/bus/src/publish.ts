@@ -43,7 +43,11 @@ export async function publishEvent(
     const hdrs = headers();
     injectTraceContext(natsCarrier(hdrs));
     try {
-      const ack = await js.publish(subject, data, { msgID: event.id, headers: hdrs, timeout: options.timeoutMs });
+      const ack = await js.publish(subject, data, {
+        msgID: event.id,
+        headers: hdrs,
+        timeout: options.timeoutMs,
+      });
       options.metrics?.eventsPublished.inc({ event: name, duplicate: String(ack.duplicate) });
       return { duplicate: ack.duplicate, seq: ack.seq };
     } catch (err) {

@@ -44,7 +44,10 @@ function parser(io: Io, choose: (action: Action) => void): Argv {
 }
 
 /** The command named on the line, for the error prefix (`gitops tail: …`). */
-const commandOf = (args: string[]) => COMMANDS.find((command) => args.includes(command.name));
+const commandOf = (args: string[]) => {
+  const name = args.find((arg) => NAMES.includes(arg));
+  return COMMANDS.find((command) => command.name === name);
+};
 
 /** Parses `args`; returns what yargs would print (help, version, completions). */
 function parse(cli: Argv, args: string[]): string {
@@ -68,7 +71,7 @@ function reportFailure(err: unknown, args: string[], io: Io): number {
     command ? `gitops ${command.name}:` : 'gitops:',
   );
   const usage = err instanceof UsageError;
-  const message = usage ? usageMessage(err, args, command) : (err as Error).message;
+  const message = usage ? usageMessage(err, args, command) : err instanceof Error ? err.message : String(err);
   println(io.stderr, `${prefix} ${message.replace(/\s*\n\s*/g, ' ')}`);
   return usage ? 2 : 1;
 }

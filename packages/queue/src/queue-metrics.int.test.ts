@@ -52,7 +52,7 @@ describe('the queue jobs gauge', () => {
     const queue = new Queue(`test-${randomUUID()}`, { connection });
     // The outage is the point here; the connection errors it brings are expected.
     queue.on('error', () => {});
-    const metrics = createMetrics('test');
+    const metrics = createMetrics();
     trackQueueJobs(queue, metrics.registry);
     try {
       await queue.add('job', {});

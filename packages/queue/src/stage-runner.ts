@@ -52,8 +52,9 @@ class BullStageRunner implements StageRunner {
 
   async #start(): Promise<void> {
     const { service, logger } = this.options;
+    this.#producer = this.#connect('producer');
     this.#queue = new Queue<StageJobData>(service, {
-      connection: (this.#producer = this.#connect('producer')),
+      connection: this.#producer,
       prefix: this.options.prefix ?? 'bull',
       defaultJobOptions: jobOptions(this.options),
     });

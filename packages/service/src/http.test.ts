@@ -7,7 +7,7 @@ import { createServiceHttp } from './http.js';
 const build = () => {
   const app = createServiceHttp({
     logger: testLogger(),
-    registry: createMetrics('test').registry,
+    registry: createMetrics().registry,
     checks: {},
     bodyLimit: 16,
   });

@@ -1,4 +1,4 @@
-import type { Logger, MetricsRegistry } from '@gitops/telemetry';
+import { type Logger, type MetricsRegistry, registerHttpSpans } from '@gitops/telemetry';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { type ReadinessCheck, registerOpsRoutes } from './ops-routes.js';
 
@@ -7,6 +7,8 @@ export interface ServiceHttpOptions {
   registry: MetricsRegistry;
   checks: Record<string, ReadinessCheck>;
   bodyLimit?: number;
+  /** A SERVER span per request (docs/tracing.md); off when tracing is, so a request pays nothing for it. */
+  tracing?: boolean;
   /** The service's own routes, added after the shared ones. */
   routes?: (app: FastifyInstance) => void;
 }
@@ -33,6 +35,8 @@ export function createServiceHttp(options: ServiceHttpOptions): FastifyInstance 
   // No Fastify logger: it would build a child logger per request only to log nothing (request
   // logging is off); the few lines worth writing go to the service's logger.
   const app = Fastify({ logger: false, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  // Probes and scrapes every few seconds would bury the pipelines' traces.
+  if (options.tracing) registerHttpSpans(app, { ignoreRoutes: ['/healthz', '/readyz', '/metrics'] });
   app.setErrorHandler((error: FastifyError | CodedError, request, reply) => {
     const status = error.statusCode ?? 500;
     const code = error.code ?? 'GITOPS_INTERNAL';

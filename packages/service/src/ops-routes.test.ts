@@ -5,7 +5,7 @@ import { registerOpsRoutes } from './ops-routes.js';
 
 const build = (natsUp: boolean) => {
   const app = Fastify();
-  const metrics = createMetrics('test');
+  const metrics = createMetrics();
   registerOpsRoutes(app, {
     registry: metrics.registry,
     checks: {
@@ -36,7 +36,7 @@ describe('ops routes', () => {
   it('answers /readyz 503 within its own timeout when a dependency hangs', async () => {
     const app = Fastify();
     registerOpsRoutes(app, {
-      registry: createMetrics('test').registry,
+      registry: createMetrics().registry,
       checks: { redis: () => new Promise<void>(() => undefined) },
     });
     const ready = await app.inject({ method: 'GET', url: '/readyz' });

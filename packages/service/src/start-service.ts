@@ -1,7 +1,7 @@
 import { startServiceBus } from '@gitops/bus';
 import { type ConfigOf, loadApplications, loadConfig } from '@gitops/config';
 import { type StageRunner, createStageRunner } from '@gitops/queue';
-import { type Logger, createLogger, createMetrics } from '@gitops/telemetry';
+import { type Logger, createLogger, createMetrics, tracingEnabled } from '@gitops/telemetry';
 import type { FastifyInstance } from 'fastify';
 import type {
   ServiceConfig,
@@ -62,7 +62,7 @@ export async function startService<S extends ServiceEnvSpec>(
   const { service } = definition;
   const logger = createLogger({ service, level: common.LOG_LEVEL });
   const apps = loadApplications(common.GITOPS_APPS);
-  const metrics = createMetrics(service);
+  const metrics = createMetrics();
   const closers = new Closers();
   try {
     const bus = await startServiceBus(service, common, { logger, metrics });
@@ -87,6 +87,7 @@ export async function startService<S extends ServiceEnvSpec>(
       logger,
       registry: metrics.registry,
       checks: readiness(context, redis, parts),
+      tracing: tracingEnabled(env),
       ...(parts.bodyLimit ? { bodyLimit: parts.bodyLimit } : {}),
       ...(parts.routes ? { routes: parts.routes } : {}),
     });

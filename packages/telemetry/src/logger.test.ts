@@ -51,7 +51,9 @@ describe('createLogger', () => {
 describe('createLogger with tracing', () => {
   it('adds no trace ids while no SDK is registered, even inside a span', async () => {
     const { stream, lines } = capture();
-    await startSpan('unit of work', async () => createLogger({ service: 'builder', destination: stream }).info('built'));
+    await startSpan('unit of work', async () =>
+      createLogger({ service: 'builder', destination: stream }).info('built'),
+    );
     await new Promise((r) => setImmediate(r));
     expect(lines[0]).not.toHaveProperty('trace_id');
     expect(lines[0]).not.toHaveProperty('span_id');

@@ -70,7 +70,11 @@ describe('messaging spans', () => {
   });
 
   it('starts a trace of its own, unlinked, for a message that carried none', async () => {
-    await consumerSpan({ ...message, consumerGroup: 'g', attempt: 1 }, extractTraceContext(recordCarrier()), async () => {});
+    await consumerSpan(
+      { ...message, consumerGroup: 'g', attempt: 1 },
+      extractTraceContext(recordCarrier()),
+      async () => {},
+    );
     const span = finished('process gitops.v1.hello.source.received');
     expect(span.parentSpanContext).toBeUndefined();
     expect(span.links).toEqual([]);

@@ -4,9 +4,9 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  * One Prometheus registry per service, with Node's default metrics and the platform's common ones.
  * It adds no `service` label: the scrape target's labels (Kubernetes service discovery's `service`,
  * `pod`, `namespace`) say where a series comes from, and a label of the same name would collide and
- * be renamed `exported_service`. The argument names the service at call sites; nothing reads it.
+ * be renamed `exported_service`.
  */
-export function createMetrics(_service?: string) {
+export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return {

@@ -69,7 +69,11 @@ function createGauges(registry: Registry, specs: readonly GaugeSpec[], budgetMs:
  * or takes longer than `budgetMs` (default 2 s) is left out of that scrape, so its series are
  * absent rather than stale, and /metrics still answers while Redis or NATS does not.
  */
-export function scrapedGauges(registry: Registry, specs: readonly GaugeSpec[], budgetMs = 2000): ScrapedGauges {
+export function scrapedGauges(
+  registry: Registry,
+  specs: readonly GaugeSpec[],
+  budgetMs = 2000,
+): ScrapedGauges {
   const key = specs.map((spec) => spec.name).join(',');
   const ofRegistry = created.get(registry) ?? new Map<string, ScrapedGauges>();
   created.set(registry, ofRegistry);

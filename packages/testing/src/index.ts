@@ -10,3 +10,4 @@ export * from './events.js';
 export * from './inspect.js';
 export * from './tracing.js';
 export * from './applications.js';
+export * from './otlp-collector.js';

@@ -1,7 +1,7 @@
-import { context, propagation, trace } from '@opentelemetry/api';
 import { producerSpan, startSpan, startTracing } from '@gitops/telemetry';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type OtlpCollector, startOtlpCollector } from './tracing.js';
+import { type OtlpCollector, startOtlpCollector } from './otlp-collector.js';
 
 describe('startOtlpCollector', () => {
   let collector: OtlpCollector | undefined;
@@ -10,7 +10,12 @@ describe('startOtlpCollector', () => {
   it('keeps the spans a service exports with its name, kinds, parents and attributes', async () => {
     collector = await startOtlpCollector();
     const stop = await startTracing('test-service', { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
-    const message = { system: 'nats', destination: 'gitops.v1.a.b.c', messageId: 'm', conversationId: 'p' } as const;
+    const message = {
+      system: 'nats',
+      destination: 'gitops.v1.a.b.c',
+      messageId: 'm',
+      conversationId: 'p',
+    } as const;
     await startSpan('unit of work', () => producerSpan(message, async () => undefined));
     await stop();
     for (const api of [trace, context, propagation]) api.disable();

@@ -1,17 +1,22 @@
-import { type ServerProcess, startServerProcess } from './process-server.js';
+import { type ServerProcess, type ServerSpec, startServerProcess } from './process-server.js';
+
+/** A server whose clients need only its URL. */
+async function startUrlServer(scheme: string, spec: ServerSpec): Promise<ServerProcess & { url: string }> {
+  const server = await startServerProcess(spec);
+  return { ...server, url: `${scheme}://127.0.0.1:${server.port}` };
+}
 
 export interface NatsServer extends ServerProcess {
   url: string;
 }
 
 /** nats-server with JetStream (file store in a temp directory) on a random port. */
-export async function startNatsServer(): Promise<NatsServer> {
-  const server = await startServerProcess({
+export function startNatsServer(): Promise<NatsServer> {
+  return startUrlServer('nats', {
     name: 'nats',
     command: process.env.NATS_SERVER_BIN ?? 'nats-server',
     args: (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir],
   });
-  return { ...server, url: `nats://127.0.0.1:${server.port}` };
 }
 
 export interface RedisServer extends ServerProcess {
@@ -19,8 +24,8 @@ export interface RedisServer extends ServerProcess {
 }
 
 /** redis-server, nothing persisted, on a random port. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const server = await startServerProcess({
+export function startRedisServer(): Promise<RedisServer> {
+  return startUrlServer('redis', {
     name: 'redis',
     command: process.env.REDIS_SERVER_BIN ?? 'redis-server',
     args: (port, dir) => [
@@ -36,5 +41,4 @@ export async function startRedisServer(): Promise<RedisServer> {
       dir,
     ],
   });
-  return { ...server, url: `redis://127.0.0.1:${server.port}` };
 }

@@ -20,7 +20,7 @@ export interface ServiceProcess {
  * Starts `node services/<name>/dist/main.js` as its own process, configured only by environment
  * variables as in production, and waits until its /readyz answers 200. Needs `pnpm build` first.
  */
-export async function startService(
+export async function spawnService(
   name: string,
   env: Record<string, string>,
   timeoutMs = 20_000,

@@ -1,6 +1,7 @@
 import { access, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LeaseHolder } from '@gitops/fs';
 import { type ImageManifest, readOciLayout } from '@gitops/oci';
 import { type GitServer, startGitServer } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -65,6 +66,23 @@ describe('a build of a pushed commit', () => {
     const first = await buildPushed(server, files);
     const second = await first.again();
     expect(second.outcome.image?.digest).toBe(first.outcome.image?.digest);
+  });
+
+  it("holds the image drivers' cache and buildah storage for the image step, and lets them go after", async () => {
+    const holds: { entries: readonly string[]; released: boolean }[] = [];
+    const leases: LeaseHolder = {
+      hold: async (entries) => {
+        const hold = { entries, released: false };
+        holds.push(hold);
+        const release = async () => {
+          hold.released = true;
+        };
+        return { entries, release };
+      },
+    };
+    const { outcome } = await buildPushed(server, steps('steps: []\n'), { leases });
+    expect(outcome.image).toBeDefined();
+    expect(holds).toEqual([{ entries: ['cache', 'buildah'], released: true }]);
   });
 
   it('fails naming the step and its exit code when a test step fails, and skips the rest', async () => {

@@ -1,11 +1,14 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildFailed, sourceReceived } from '@gitops/testing';
+import { buildFailed, sourceReceived, testApplication, testLogger } from '@gitops/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BuildOutcome } from './build.js';
 import { DataDir } from './data-dir.js';
+import { BuildFailure } from './errors.js';
+import { createBuildHandler } from './handlers.js';
 import { ResultStore } from './results.js';
 import { type BuildLogRouteDeps, registerBuildLogRoutes } from './routes.js';
 import { BuildLog } from './steps/build-log.js';
@@ -82,6 +85,44 @@ describe('following a build log over HTTP', () => {
     expect(text + rest).toBe(
       '== pipeline started\n==> step test: npm test with [redacted]\nlast line before the end\n',
     );
+  });
+
+  it("ends with the last line of the handler's build once the handler records the result", async () => {
+    const source = sourceReceived('hello');
+    let finish = () => {};
+    const handler = createBuildHandler({
+      apps: new Map([['hello', testApplication('hello')]]),
+      dataDir,
+      results,
+      supersede: { claim: async () => ({ signal: new AbortController().signal, release: () => undefined }) },
+      publish: async () => undefined,
+      build: async ({ log }): Promise<BuildOutcome> => {
+        log.line('==> step test: npm test');
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+        log.line('the last line of the build');
+        const failure = new BuildFailure('step test failed with exit code 1', 'step-failed', 'test');
+        return { durationMs: 1, steps: [], reports: {}, failure };
+      },
+      buildTimeoutMs: 60_000,
+      logMaxBytes: 1_000_000,
+      redactor: new Redactor([]),
+    });
+    const ctx = { logger: testLogger(), jobId: 'j', attempt: 1, signal: new AbortController().signal };
+    const building = handler(source, ctx);
+    const base = await listen();
+    const url = `${base}/api/v1/builds/${source.data.pipelineId}/log?follow=1`;
+    await expect.poll(() => dataDir.findLog(source.data.pipelineId, ['hello'])).toBeDefined();
+    const res = await fetch(url);
+    const reader = res.body!.getReader();
+    const seen = await readUntil(reader, '', '==> step test: npm test\n');
+    finish();
+    await building;
+    const rest = await new Response(new ReadableStream({ pull: (c) => pipeInto(reader, c) })).text();
+    const written = await readFile(dataDir.log('hello', source.data.pipelineId).path, 'utf8');
+    expect(seen + rest).toBe(written);
+    expect(written).toContain('the last line of the build\n');
   });
 
   it('stops tailing when the client disconnects', async () => {

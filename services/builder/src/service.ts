@@ -6,6 +6,8 @@ import type { Redis } from 'ioredis';
 import { runBuild } from './build.js';
 import { type BuilderConfig, builderEnv, gitCredentials } from './config.js';
 import { DataDir, isSafeName } from './data-dir.js';
+import { DataCollector, collectorSettings } from './data-gc/collector.js';
+import { dataDirMetrics } from './data-gc/metrics.js';
 import { SERVICE, exhaustedEvent } from './events.js';
 import { createBuildHandler } from './handlers.js';
 import { createImageDriver } from './image/index.js';
@@ -93,6 +95,14 @@ export const builder = defineService({
           buildEnded: (pipelineId) => results.isRecorded(pipelineId, appNames),
           followTimeoutMs: config.BUILD_TIMEOUT,
         }),
+      tasks: [
+        new DataCollector({
+          root: dataDir.root,
+          ...collectorSettings(config),
+          logger,
+          metrics: dataDirMetrics(metrics.registry),
+        }),
+      ],
       summary: { dataDir: dataDir.root },
     };
   },

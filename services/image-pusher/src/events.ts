@@ -1,10 +1,19 @@
-import { type GitopsEvent, createEvent, pipelineOf } from '@gitops/contracts';
+import { type EventData, type GitopsEvent, createEvent, pipelineOf } from '@gitops/contracts';
 import { describeError } from '@gitops/errors';
 import type { PushOutcome, PushPlan } from './ports.js';
 
 export const SERVICE = 'image-pusher';
 
 type BuildSucceeded = GitopsEvent<'build.succeeded'>;
+type ImageEventName = 'image.pushed' | 'image.failed';
+
+/** An image.* event of the build's pipeline: its pipeline fields, then the stage's own. */
+const imageEvent = <N extends ImageEventName>(
+  name: N,
+  build: BuildSucceeded,
+  fields: Omit<EventData<N>, 'pipelineId' | 'app' | 'commit'>,
+): GitopsEvent<N> =>
+  createEvent({ name, service: SERVICE, data: { ...pipelineOf(build.data), ...fields } as EventData<N> });
 
 export function pushedEvent(
   event: BuildSucceeded,
@@ -16,20 +25,15 @@ export function pushedEvent(
     provenance: { tag: string; digest: string; signed: boolean };
   },
 ): GitopsEvent<'image.pushed'> {
-  return createEvent({
-    name: 'image.pushed',
-    service: SERVICE,
-    data: {
-      ...pipelineOf(event.data),
-      repository: plan.repository,
-      tags: outcome.tags,
-      digest: outcome.subject.digest,
-      bytesUploaded: outcome.bytesUploaded,
-      bytesSkipped: outcome.bytesSkipped,
-      durationMs: Math.round(extra.durationMs),
-      buildNumber: extra.buildNumber,
-      provenance: extra.provenance,
-    },
+  return imageEvent('image.pushed', event, {
+    repository: plan.repository,
+    tags: outcome.tags,
+    digest: outcome.subject.digest,
+    bytesUploaded: outcome.bytesUploaded,
+    bytesSkipped: outcome.bytesSkipped,
+    durationMs: Math.round(extra.durationMs),
+    buildNumber: extra.buildNumber,
+    provenance: extra.provenance,
   });
 }
 
@@ -40,14 +44,9 @@ export function failedEvent(
   err: unknown,
   now: number,
 ): GitopsEvent<'image.failed'> {
-  return createEvent({
-    name: 'image.failed',
-    service: SERVICE,
-    data: {
-      ...pipelineOf(event.data),
-      repository,
-      durationMs: Math.max(0, now - Date.parse(event.time)),
-      error: { message: describeError(err) },
-    },
+  return imageEvent('image.failed', event, {
+    repository,
+    durationMs: Math.max(0, now - Date.parse(event.time)),
+    error: { message: describeError(err) },
   });
 }

@@ -1,10 +1,9 @@
-import { relative, resolve } from 'node:path';
 import type { Application } from '@gitops/config';
 import type { AnyEvent, GitopsEvent } from '@gitops/contracts';
 import { DataLeases, type LeaseHolder, whileHeld } from '@gitops/fs';
 import type { JobContext, StageHandlers } from '@gitops/queue';
 import { failedEvent, pushedEvent } from './events.js';
-import type { BuildNumbers, ImageRegistry } from './ports.js';
+import type { BuildNumbers, ImageRegistry, PushPlan } from './ports.js';
 import { type Signer, provenanceArtifact } from './provenance.js';
 import { planPush, provenanceInput, unknownApp } from './push-plan.js';
 
@@ -20,6 +19,18 @@ export interface PusherDeps {
   now?: () => number;
   /** Marks the layout in use while it is pushed (docs/builder.md); default: leases under `dataDir`. */
   leases?: LeaseHolder;
+  /** Called with every image.pushed (metrics). */
+  onPushed?(event: GitopsEvent<'image.pushed'>): void;
+}
+
+/**
+ * The build's layout, pushed while it is held in use: the builder's data collector sweeps this volume.
+ * The lease names the layout as the event does (planPush refused it unless it is inside the data
+ * directory); its real path differs when GITOPS_DATA_DIR is reached through a symlink.
+ */
+function pushHeld(deps: PusherDeps, event: GitopsEvent<'build.succeeded'>, plan: PushPlan) {
+  const leases = deps.leases ?? new DataLeases(deps.dataDir);
+  return whileHeld(leases, [event.data.image.layout], () => deps.registry.push(plan));
 }
 
 /**
@@ -33,34 +44,21 @@ async function pushBuild(deps: PusherDeps, event: GitopsEvent<'build.succeeded'>
   if (!app) throw unknownApp(event.data.app);
   const buildNumber = await deps.buildNumbers.allocate(app.name, event.data.pipelineId);
   const plan = await planPush(event, app, deps.dataDir, buildNumber);
-  // The builder's data collector sweeps this volume: the layout is held in use while it is read.
-  const layout = relative(resolve(deps.dataDir), plan.layoutDir);
-  const leases = deps.leases ?? new DataLeases(deps.dataDir);
-  const outcome = await whileHeld(leases, [layout], () => deps.registry.push(plan));
+  const outcome = await pushHeld(deps, event, plan);
   const artifact = provenanceArtifact(
     provenanceInput(event, plan.repository, buildNumber, deps.builderId),
     deps.signer,
   );
   const attached = await deps.registry.attach(plan.repository, outcome.subject, artifact);
-  const durationMs = now() - started;
-  ctx.logger.info(
-    {
-      repository: plan.repository,
-      digest: outcome.subject.digest,
-      tags: outcome.tags,
-      bytesUploaded: outcome.bytesUploaded,
-      bytesSkipped: outcome.bytesSkipped,
-      durationMs,
-    },
-    'image pushed',
-  );
-  return [
-    pushedEvent(event, plan, outcome, {
-      buildNumber,
-      durationMs,
-      provenance: { ...attached, signed: artifact.signed },
-    }),
-  ];
+  const pushed = pushedEvent(event, plan, outcome, {
+    buildNumber,
+    durationMs: now() - started,
+    provenance: { ...attached, signed: artifact.signed },
+  });
+  const { repository, digest, tags, bytesUploaded, bytesSkipped, durationMs } = pushed.data;
+  ctx.logger.info({ repository, digest, tags, bytesUploaded, bytesSkipped, durationMs }, 'image pushed');
+  deps.onPushed?.(pushed);
+  return [pushed];
 }
 
 export const pusherHandlers = (deps: PusherDeps): StageHandlers => ({

@@ -12,7 +12,7 @@ const pushed = (bytesUploaded: number, bytesSkipped: number) => {
 
 describe('pushMetrics', () => {
   it('adds up the bytes uploaded and the bytes the registry already held', async () => {
-    const { registry } = createMetrics('image-pusher');
+    const { registry } = createMetrics();
     const observe = pushMetrics(registry);
     observe(pushed(1000, 0));
     observe(pushed(200, 800));

@@ -109,6 +109,8 @@ describe('the image pusher service, in-process against real NATS, Redis and regi
       bytesSkipped: baseBytes,
     });
     expect(data.bytesUploaded).toBeGreaterThan(64 * 1024);
+    const metrics = await (await fetch(`${pusher.url}/metrics`)).text();
+    expect(metrics).toMatch(/^gitops_image_push_bytes_total\{outcome="uploaded"\} [1-9]/m);
 
     const { client, repository: repo } = registryFor(repository(), env());
     const pulled = await client.getManifest(repo, image.root.digest);

@@ -1,6 +1,6 @@
 import type { Application } from '@gitops/config';
 import { defineService } from '@gitops/service';
-import type { Logger } from '@gitops/telemetry';
+import type { Logger, Metrics } from '@gitops/telemetry';
 import type { Redis } from 'ioredis';
 import { ociRegistry } from './adapters/oci-registry.js';
 import { RedisBuildNumbers } from './adapters/redis-build-numbers.js';
@@ -8,9 +8,15 @@ import { loadSigner } from './adapters/signing-key.js';
 import { type PusherConfig, pusherEnv } from './config.js';
 import { SERVICE } from './events.js';
 import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
+import { pushMetrics } from './metrics.js';
 
 /** The stage's dependencies from its configuration: the registry client, build numbers, the signer. */
-function pusherDeps(config: PusherConfig, apps: Application[], redis: Redis, logger: Logger): PusherDeps {
+function pusherDeps(
+  config: PusherConfig,
+  apps: Application[],
+  redis: Redis,
+  { logger, metrics }: { logger: Logger; metrics: Metrics },
+): PusherDeps {
   const signer = config.PROVENANCE_SIGNING_KEY_FILE
     ? loadSigner(config.PROVENANCE_SIGNING_KEY_FILE)
     : undefined;
@@ -25,6 +31,7 @@ function pusherDeps(config: PusherConfig, apps: Application[], redis: Redis, log
     }),
     buildNumbers: new RedisBuildNumbers(redis),
     builderId: config.PROVENANCE_BUILDER_ID,
+    onPushed: pushMetrics(metrics.registry),
     ...(signer ? { signer } : {}),
   };
 }
@@ -33,8 +40,8 @@ function pusherDeps(config: PusherConfig, apps: Application[], redis: Redis, log
 export const imagePusher = defineService({
   service: SERVICE,
   env: pusherEnv,
-  create: ({ config, apps, redis, logger }) => {
-    const deps = pusherDeps(config, apps, redis(), logger);
+  create: ({ config, apps, redis, logger, metrics }) => {
+    const deps = pusherDeps(config, apps, redis(), { logger, metrics });
     return {
       stage: {
         consumes: ['build.succeeded'],

@@ -72,8 +72,14 @@ describe('gitops logs', () => {
     const run = gitops(['logs', 'nope', '--builder-url', builder.url]);
     const { res } = await builder.next();
     res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ code: 'GITOPS_BUILD_LOG_NOT_FOUND', message: 'no build log for pipeline nope' }));
-    expect(await run).toEqual({ code: 1, stdout: '', stderr: 'gitops logs: no build log for pipeline nope\n' });
+    res.end(
+      JSON.stringify({ code: 'GITOPS_BUILD_LOG_NOT_FOUND', message: 'no build log for pipeline nope' }),
+    );
+    expect(await run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'gitops logs: no build log for pipeline nope\n',
+    });
   });
 
   it("reports the builder's message for another error status, and exits 1", async () => {
@@ -82,7 +88,11 @@ describe('gitops logs', () => {
     const { res } = await builder.next();
     res.writeHead(503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ code: 'GITOPS_X', message: 'shutting down' }));
-    expect(await run).toEqual({ code: 1, stdout: '', stderr: 'gitops logs: the builder answered 503: shutting down\n' });
+    expect(await run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'gitops logs: the builder answered 503: shutting down\n',
+    });
   });
 
   it('says in one line that the builder cannot be reached, and exits 1', async () => {

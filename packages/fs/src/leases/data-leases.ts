@@ -67,8 +67,8 @@ export class DataLeases implements LeaseHolder {
       content: markerRecord(entry, holder),
     }));
     await mkdir(markerDir(this.root), { recursive: true });
-    await Promise.all(files.map((f) => writeMarker(f.file, f.content)));
     try {
+      await Promise.all(files.map((f) => writeMarker(f.file, f.content)));
       await this.#whileBeingRemoved(paths);
     } catch (err) {
       await Promise.allSettled(files.map((f) => removeMarker(f.file)));

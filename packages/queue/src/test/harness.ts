@@ -28,7 +28,7 @@ export interface Harness {
 /** A NATS server of the test's own beside a shared Redis, and runners of one source.received stage. */
 export async function startHarness(redisUrl: string, topology: TopologyOptions = {}): Promise<Harness> {
   const nats = await startNatsServer();
-  const metrics = createMetrics('test');
+  const metrics = createMetrics();
   const bus = await connectBus({
     servers: [nats.url],
     name: 'test',

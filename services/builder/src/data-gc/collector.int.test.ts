@@ -88,7 +88,7 @@ async function holdInAnotherProcess(...entries: string[]): Promise<ChildProcess>
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'data-gc-'));
-  registry = createMetrics('builder').registry;
+  registry = createMetrics().registry;
   metrics = dataDirMetrics(registry);
 });
 

@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Application } from '@gitops/config';
+import type { LeaseHolder } from '@gitops/fs';
 import { type GitServer, sourceReceived, testApplication } from '@gitops/testing';
 import { type BuildOutcome, runBuild } from '../build.js';
 import { DataDir } from '../data-dir.js';
@@ -32,6 +33,8 @@ export interface BuildOptions {
   stepTimeoutMs?: number;
   /** Symlinks to commit too, path to target. */
   links?: Record<string, string>;
+  /** Marks what the build uses (default: leases under the data directory). */
+  leases?: LeaseHolder;
 }
 
 /** Pushes `files` to a fresh repository on `server` and runs one build of it with the real image drivers. */
@@ -56,6 +59,7 @@ export async function buildPushed(
     env,
     stepTimeoutMs: options.stepTimeoutMs ?? 60_000,
     killGraceMs: 200,
+    ...(options.leases ? { leases: options.leases } : {}),
   };
   const run = async (): Promise<BuildRun> => {
     const source = sourceReceived('demo', { repoURL: repo.url, commit: options.sha ?? pushed }).data;

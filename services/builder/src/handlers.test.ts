@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { leasedEntries } from '@gitops/fs';
+import { sourceReceived, testApplication, testLogger } from '@gitops/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BuildOutcome } from './build.js';
+import { DataDir } from './data-dir.js';
+import { BuildFailure } from './errors.js';
+import { type HandlerDeps, createBuildHandler } from './handlers.js';
+import { ResultStore } from './results.js';
+import { Redactor } from './steps/redact.js';
+
+let dataDir: DataDir;
+const ctx = { logger: testLogger(), jobId: 'j', attempt: 1, signal: new AbortController().signal };
+
+function handlerDeps(build: HandlerDeps['build']): HandlerDeps {
+  return {
+    apps: new Map([['demo', testApplication('demo', { repoURL: 'http://git.test/acme/demo.git' })]]),
+    dataDir,
+    results: new ResultStore(dataDir),
+    supersede: { claim: async () => ({ signal: new AbortController().signal, release: () => undefined }) },
+    publish: async () => undefined,
+    build,
+    buildTimeoutMs: 60_000,
+    logMaxBytes: 1_000_000,
+    redactor: new Redactor([]),
+  };
+}
+
+const redBuild: BuildOutcome = {
+  durationMs: 1,
+  steps: [],
+  reports: {},
+  failure: new BuildFailure('step test failed with exit code 1', 'step-failed', 'test'),
+};
+
+beforeEach(async () => {
+  dataDir = new DataDir(await mkdtemp(join(tmpdir(), 'builder-handler-')));
+});
+afterEach(() => rm(dataDir.root, { recursive: true, force: true }));
+
+describe('the source.received handler', () => {
+  it("holds the pipeline's workspace, layout, log and mirror in use while it builds, and lets them go after", async () => {
+    const event = sourceReceived('demo', { pipelineId: 'p1' });
+    let heldDuringBuild: (string | undefined)[] = [];
+    const handler = createBuildHandler(
+      handlerDeps(async () => {
+        heldDuringBuild = await leasedEntries(dataDir.root);
+        return redBuild;
+      }),
+    );
+    const [result] = await handler(event, ctx);
+    expect(result?.type).toBe('dev.gitops.build.failed.v1');
+    expect(heldDuringBuild.sort()).toEqual([
+      'images/demo/p1',
+      'logs/demo/p1',
+      'mirrors/git.test/acme/demo.git',
+      'workspaces/p1',
+    ]);
+    expect(await leasedEntries(dataDir.root)).toEqual([]);
+  });
+
+  it('lets the entries go when the build fails on the infrastructure', async () => {
+    const handler = createBuildHandler(
+      handlerDeps(async () => {
+        throw new Error('git server away');
+      }),
+    );
+    await expect(handler(sourceReceived('demo', { pipelineId: 'p2' }), ctx)).rejects.toThrow(
+      'git server away',
+    );
+    expect(await leasedEntries(dataDir.root)).toEqual([]);
+  });
+});
