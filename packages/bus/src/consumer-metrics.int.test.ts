@@ -3,7 +3,8 @@ import { subjectFilter } from '@gitops/contracts';
 import { createMetrics } from '@gitops/telemetry';
 import { type NatsServer, sourceReceived, startNatsServer, testLogger, uniqueApp } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Bus, connectBus } from './bus.js';
+import type { Bus } from './bus.js';
+import { type NatsBus, startNatsBus } from './test/nats-bus.js';
 
 const series = (text: string, name: string, durable: string) =>
   Number(new RegExp(`^${name}\\{consumer="${durable}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
@@ -13,22 +14,13 @@ describe('the consumer backlog gauges', () => {
   let bus: Bus;
   const metrics = createMetrics();
 
+  let fixture: NatsBus;
+
   beforeAll(async () => {
-    nats = await startNatsServer();
-    bus = await connectBus({
-      servers: [nats.url],
-      name: 'test',
-      logger: testLogger(),
-      metrics,
-      timeoutMs: 1000,
-      reconnectTimeWaitMs: 100,
-    });
-    await bus.provision();
+    fixture = await startNatsBus({ metrics, timeoutMs: 1000, reconnectTimeWaitMs: 100 });
+    ({ nats, bus } = fixture);
   });
-  afterAll(async () => {
-    await bus?.close();
-    await nats?.dispose();
-  });
+  afterAll(() => fixture?.dispose());
 
   it('report pending and ack-pending messages per durable, and leave them out while NATS is down', async () => {
     const app = uniqueApp();

@@ -13,6 +13,7 @@ import {
 } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Bus, connectBus } from './bus.js';
+import { type NatsBus, startNatsBus } from './test/nats-bus.js';
 
 describe('bus.publish', () => {
   let nats: NatsServer;
@@ -22,22 +23,14 @@ describe('bus.publish', () => {
   const publishAgain = (event: Parameters<Bus['publish']>[0]) =>
     vi.waitFor(() => bus.publish(event, { timeoutMs: 500 }), { timeout: 10_000, interval: 100 });
 
+  let fixture: NatsBus;
+
   beforeAll(async () => {
-    nats = await startNatsServer();
-    bus = await connectBus({
-      servers: [nats.url],
-      name: 'test',
-      logger: testLogger(),
-      timeoutMs: 1000,
-      reconnectTimeWaitMs: 100,
-    });
-    await bus.provision();
-    look = await inspect(nats.url);
+    fixture = await startNatsBus({ timeoutMs: 1000, reconnectTimeWaitMs: 100 });
+    ({ nats, bus, look } = fixture);
   });
   afterAll(async () => {
-    await bus?.close();
-    await look?.close();
-    await nats?.dispose();
+    await fixture?.dispose();
     tracing.disable();
   });
 

@@ -12,25 +12,23 @@ import {
 } from '@gitops/testing';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Bus, connectBus } from './bus.js';
+import type { Bus } from './bus.js';
+import { type NatsBus, startNatsBus } from './test/nats-bus.js';
 
 describe('the bus with tracing on', () => {
   const tracing = registerTracing();
-  let nats: NatsServer;
   let bus: Bus;
   let look: Inspector;
   const spansNamed = (name: string) => tracing.exporter.getFinishedSpans().filter((s) => s.name === name);
 
+  let fixture: NatsBus;
+
   beforeAll(async () => {
-    nats = await startNatsServer();
-    bus = await connectBus({ servers: [nats.url], name: 'test', logger: testLogger() });
-    await bus.provision();
-    look = await inspect(nats.url);
+    fixture = await startNatsBus();
+    ({ bus, look } = fixture);
   });
   afterAll(async () => {
-    await bus?.close();
-    await look?.close();
-    await nats?.dispose();
+    await fixture?.dispose();
     tracing.disable();
   });
 

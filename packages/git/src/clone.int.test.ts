@@ -10,7 +10,7 @@ import {
   resolveCommit,
   runGit,
 } from './index.js';
-import { type Scratch, commitAndPush, createScratch } from './test/scratch.js';
+import { type Scratch, commitAndPush, scratchWithRemote } from './test/scratch.js';
 
 describe('clones and checkouts', () => {
   let scratch: Scratch;
@@ -18,9 +18,7 @@ describe('clones and checkouts', () => {
   let work: string;
 
   beforeAll(async () => {
-    scratch = await createScratch();
-    url = (await scratch.bareRepo()).url;
-    work = await scratch.workClone(url);
+    ({ scratch, url, work } = await scratchWithRemote());
   });
   afterAll(() => scratch.dispose());
 

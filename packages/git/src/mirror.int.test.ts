@@ -10,7 +10,7 @@ import {
   runGit,
   updateMirror,
 } from './index.js';
-import { type Scratch, commitAndPush, createScratch } from './test/scratch.js';
+import { type Scratch, commitAndPush, scratchWithRemote } from './test/scratch.js';
 
 describe('a bare mirror fetching one commit', () => {
   let scratch: Scratch;
@@ -18,9 +18,7 @@ describe('a bare mirror fetching one commit', () => {
   let work: string;
 
   beforeAll(async () => {
-    scratch = await createScratch();
-    url = (await scratch.bareRepo()).url;
-    work = await scratch.workClone(url);
+    ({ scratch, url, work } = await scratchWithRemote());
   });
   afterAll(() => scratch.dispose());
 

@@ -70,3 +70,10 @@ export async function commitAndPush(
   await runGit(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], { cwd: dir });
   return sha;
 }
+
+/** A scratch directory with one bare repository and a work clone of it, for a test file's `beforeAll`. */
+export async function scratchWithRemote(): Promise<{ scratch: Scratch; url: string; work: string }> {
+  const scratch = await createScratch();
+  const { url } = await scratch.bareRepo();
+  return { scratch, url, work: await scratch.workClone(url) };
+}

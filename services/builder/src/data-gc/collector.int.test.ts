@@ -11,18 +11,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AreaName } from './areas.js';
 import { DataCollector, type DataCollectorOptions } from './collector.js';
 import { type DataDirMetrics, dataDirMetrics } from './metrics.js';
+import { HOUR, LIMITS } from './test/limits.js';
 
-const HOUR = 3_600_000;
 const BLOB = `cache/blobs/sha256/${'a'.repeat(64)}`;
-const LIMITS: Record<AreaName, number> = {
-  workspaces: HOUR,
-  layouts: 24 * HOUR,
-  logs: 14 * 24 * HOUR,
-  results: 30 * 24 * HOUR,
-  mirrors: 7 * 24 * HOUR,
-  cache: 7 * 24 * HOUR,
-  buildah: 7 * 24 * HOUR,
-};
 
 let root: string;
 let registry: MetricsRegistry;

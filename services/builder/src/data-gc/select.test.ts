@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AreaName } from './areas.js';
 import { type EntryFacts, selectRemovals } from './select.js';
+import { HOUR, LIMITS } from './test/limits.js';
 
-const HOUR = 3_600_000;
 const NOW = 1_000 * HOUR;
-const LIMITS: Record<AreaName, number> = {
-  workspaces: HOUR,
-  layouts: 24 * HOUR,
-  logs: 14 * 24 * HOUR,
-  results: 30 * 24 * HOUR,
-  mirrors: 7 * 24 * HOUR,
-  cache: 7 * 24 * HOUR,
-  buildah: 7 * 24 * HOUR,
-};
 
 /** `area:path:bytes:hoursSinceLastUse`, with `!` at the end for an entry in use. */
 function entry(spec: string): EntryFacts {
