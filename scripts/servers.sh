@@ -180,7 +180,7 @@ up() {
 }
 
 # The tools the builder runs (buildah) and its tests use (skopeo, a busybox base image).
-TOOLS=(buildah:buildah skopeo:skopeo busybox:busybox-static)
+TOOLS=(buildah:buildah skopeo:skopeo busybox:busybox-static bwrap:bubblewrap slirp4netns:slirp4netns)
 
 install() {
   local name tool missing=()

@@ -8,15 +8,18 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
+import { type NatsEndpoint, natsClientOptions, shownServers } from './connect-options.js';
 import type { ConsumeOptions, ConsumerHandle, DeliveryHandler } from './consume-options.js';
 import { ConsumerLoop } from './consumer.js';
 import { busUnavailable } from './errors.js';
+import { Ledger } from './ledger.js';
 import { ensureStream } from './provision.js';
-import { type PublishOptions, type PublishResult, publishEvent } from './publish.js';
+import { type PublishOptions, type PublishResult, publishEvent, publishOnce } from './publish.js';
 import { type StreamSpec, streamTopology } from './topology.js';
 
-export interface BusOptions {
-  servers: string[];
+export interface BusOptions extends NatsEndpoint {
+  /** Where the servers and credentials came from (`NATS_URL`), named when connecting fails. */
+  source?: string;
   /** The connection name NATS shows for this client: the service name. */
   name: string;
   logger: Logger;
@@ -38,6 +41,8 @@ export interface Bus {
   consume(options: ConsumeOptions, handler: DeliveryHandler): Promise<ConsumerHandle>;
   /** For /readyz: throws GITOPS_BUS_UNAVAILABLE unless connected and JetStream answers. */
   ping(): Promise<void>;
+  /** What was published and which jobs finished, kept for the duplicate window (`provision` creates it). */
+  readonly ledger: Ledger;
   /** Stops the consumers (running handlers finish), then drains the connection. */
   close(): Promise<void>;
 }
@@ -64,6 +69,7 @@ async function unavailableUnless<T>(what: string, fn: () => Promise<T>): Promise
 class NatsBus implements Bus {
   readonly #consumers = new Set<ConsumerLoop>();
   readonly #statusLog: Promise<void>;
+  readonly ledger: Ledger;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -72,6 +78,7 @@ class NatsBus implements Bus {
     private readonly options: BusOptions & { timeoutMs: number },
   ) {
     this.#statusLog = logStatus(nc, options.logger).catch(() => undefined);
+    this.ledger = new Ledger(js, jsm, options.timeoutMs);
   }
 
   async provision(): Promise<void> {
@@ -84,7 +91,8 @@ class NatsBus implements Bus {
 
   publish(event: GitopsEvent, options: PublishOptions = {}): Promise<PublishResult> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    return publishEvent(this.js, event, { timeoutMs, metrics: this.options.metrics });
+    const publish = () => publishEvent(this.js, event, { timeoutMs, metrics: this.options.metrics });
+    return options.once ? publishOnce(this.ledger, event, publish) : publish();
   }
 
   async consume(options: ConsumeOptions, handler: DeliveryHandler): Promise<ConsumerHandle> {
@@ -127,13 +135,17 @@ class NatsBus implements Bus {
  */
 export async function connectBus(options: BusOptions): Promise<Bus> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const nc = await unavailableUnless(`cannot connect to NATS at ${options.servers.join(',')}`, () =>
-    connect({
-      servers: options.servers,
-      name: options.name,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: options.reconnectTimeWaitMs ?? 1000,
-    }),
+  const source = options.source ? ` (${options.source})` : '';
+  const as = options.user ? ` as ${options.user}` : '';
+  const nc = await unavailableUnless(
+    `cannot connect to NATS at ${shownServers(options.servers)}${source}${as}`,
+    () =>
+      connect({
+        ...natsClientOptions(options),
+        name: options.name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: options.reconnectTimeWaitMs ?? 1000,
+      }),
   );
   const js = jetstream(nc, { timeout: timeoutMs });
   const jsm = await jetstreamManager(nc, { timeout: timeoutMs, checkAPI: false });

@@ -11,6 +11,7 @@ import {
   testLogger,
   uniqueApp,
 } from '@gitops/testing';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Bus, connectBus } from './bus.js';
 import { type NatsBus, startNatsBus } from './test/nats-bus.js';
@@ -56,6 +57,36 @@ describe('bus.publish', () => {
     await nats.restart();
     expect(await publishAgain(event)).toEqual({ duplicate: true, seq: first.seq });
     expect(await look.count(subjectFor(event.data.app, 'source.received'), STREAM_NAME)).toBe(1);
+  });
+
+  it('publishes a repeated event once to plain NATS subscribers too, with once', async () => {
+    const event = sourceReceived(uniqueApp());
+    const subject = subjectFor(event.data.app, 'source.received');
+    const plain = await connect({ servers: nats.url });
+    const seen: string[] = [];
+    plain.subscribe(subject, { callback: (_err, msg) => seen.push(msg.subject) });
+    await plain.flush();
+    const first = await bus.publish(event, { once: true });
+    const repeats = [await bus.publish(event, { once: true }), await bus.publish(event, { once: true })];
+    expect(repeats).toEqual([
+      { duplicate: true, seq: first.seq },
+      { duplicate: true, seq: first.seq },
+    ]);
+    await plain.flush();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toHaveLength(1);
+    await plain.close();
+  });
+
+  it('keeps ledger entries, the last value per key, for the duplicate window', async () => {
+    const key = `job.test.${uniqueApp()}`;
+    expect(await bus.ledger.get(key)).toBeUndefined();
+    await bus.ledger.put(key, 'completed');
+    await bus.ledger.put(key, 'failed');
+    expect(await bus.ledger.get(key)).toBe('failed');
+    expect(await bus.ledger.get('a key: with spaces/and colons')).toBeUndefined();
+    await bus.ledger.put('a key: with spaces/and colons', 'x');
+    expect(await bus.ledger.get('a key: with spaces/and colons')).toBe('x');
   });
 
   it('rejects with GITOPS_BUS_UNAVAILABLE within its timeout while NATS is down, then works again', async () => {

@@ -5,10 +5,16 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import { busUnavailable } from './errors.js';
 import { natsCarrier } from './headers.js';
+import type { Ledger } from './ledger.js';
 
 export interface PublishOptions {
   /** How long to wait for JetStream's store ack before giving up (default: the bus's publish timeout). */
   timeoutMs?: number;
+  /**
+   * Publish nothing when the ledger says this event id was published already, so that plain NATS
+   * subscribers (which JetStream's dedupe does not shield) see a repeated event once too.
+   */
+  once?: boolean;
 }
 
 export interface PublishResult {
@@ -54,4 +60,23 @@ export async function publishEvent(
       throw busUnavailable(`event ${event.id} was not stored on ${subject}`, err);
     }
   });
+}
+
+/**
+ * Publishes an event unless the ledger records it as published. JetStream stores a repeat once
+ * anyway, but every core NATS subscriber of the subject receives each publish: checking first is
+ * what keeps a redelivered webhook or a replayed job from reaching them twice. A crash between the
+ * publish and the ledger entry can still repeat one publish, which JetStream's dedupe absorbs.
+ */
+export async function publishOnce(
+  ledger: Ledger,
+  event: GitopsEvent,
+  publish: () => Promise<PublishResult>,
+): Promise<PublishResult> {
+  const key = `event.${event.id}`;
+  const recorded = await ledger.get(key);
+  if (recorded !== undefined) return { duplicate: true, seq: Number(recorded) };
+  const result = await publish();
+  await ledger.put(key, String(result.seq));
+  return result;
 }

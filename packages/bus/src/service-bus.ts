@@ -1,10 +1,12 @@
 import type { Logger, Metrics } from '@gitops/telemetry';
 import { type Bus, connectBus } from './bus.js';
+import type { NatsEndpoint } from './connect-options.js';
 import { streamTopology } from './topology.js';
 
 /** The part of a service's configuration (`serviceEnv`) the bus needs. */
 export interface ServiceBusConfig {
-  NATS_URL: string[];
+  /** NATS_URL and NATS_* as `natsConnectOptions` of @gitops/config reads them. */
+  nats: NatsEndpoint;
   GITOPS_DEDUPE_WINDOW: number;
   GITOPS_STREAM_MAX_AGE: number;
 }
@@ -22,7 +24,7 @@ export async function startServiceBus(
     duplicateWindowMs: config.GITOPS_DEDUPE_WINDOW,
     maxAgeMs: config.GITOPS_STREAM_MAX_AGE,
   });
-  const bus = await connectBus({ servers: config.NATS_URL, name: service, topology, ...telemetry });
+  const bus = await connectBus({ ...config.nats, source: 'NATS_URL', name: service, topology, ...telemetry });
   await bus.provision();
   return bus;
 }

@@ -4,6 +4,9 @@ import { nanos } from '@nats-io/transport-node';
 import { invalidTopology } from './errors.js';
 
 export const DEAD_LETTER_STREAM = `${STREAM_NAME}_DLQ`;
+/** What was published and which jobs finished, one message per key (docs/architecture.md). */
+export const LEDGER_STREAM = `${STREAM_NAME}_LEDGER`;
+export const LEDGER_PREFIX = 'gitops.ledger';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -24,7 +27,8 @@ export interface TopologyOptions {
 export type StreamSpec = Pick<
   StreamConfig,
   'name' | 'subjects' | 'storage' | 'retention' | 'discard' | 'max_age' | 'duplicate_window' | 'num_replicas'
->;
+> &
+  Partial<Pick<StreamConfig, 'max_msgs_per_subject' | 'allow_direct'>>;
 
 function validate(maxAgeMs: number, duplicateWindowMs: number, replicas: number): void {
   if (!Number.isInteger(maxAgeMs) || maxAgeMs <= 0) throw invalidTopology(`maxAgeMs ${maxAgeMs} is not > 0`);
@@ -41,8 +45,10 @@ function validate(maxAgeMs: number, duplicateWindowMs: number, replicas: number)
 }
 
 /**
- * The platform's streams as plain data: `GITOPS` for the events and `GITOPS_DLQ` for what consumers
- * gave up on. Both dedupe by Nats-Msg-Id over the same window.
+ * The platform's streams as plain data: `GITOPS` for the events, `GITOPS_DLQ` for what consumers
+ * gave up on, both deduplicating by Nats-Msg-Id over the same window, and `GITOPS_LEDGER`, a
+ * key-value store (the last message per subject) remembering for that window which events were
+ * published and which stage jobs finished.
  */
 export function streamTopology(options: TopologyOptions = {}): StreamSpec[] {
   const maxAgeMs = options.maxAgeMs ?? 30 * DAY_MS;
@@ -60,5 +66,13 @@ export function streamTopology(options: TopologyOptions = {}): StreamSpec[] {
   return [
     { name: STREAM_NAME, subjects: [`${SUBJECT_PREFIX}.>`], ...common },
     { name: DEAD_LETTER_STREAM, subjects: [`${DEAD_LETTER_PREFIX}.>`], ...common },
+    {
+      name: LEDGER_STREAM,
+      subjects: [`${LEDGER_PREFIX}.>`],
+      ...common,
+      max_age: nanos(duplicateWindowMs),
+      max_msgs_per_subject: 1,
+      allow_direct: true,
+    },
   ];
 }

@@ -127,6 +127,10 @@ function durationVar(fallback: string): EnvVar<number> {
 export type EnvSpec = Record<string, EnvVar<unknown>>;
 export type ConfigOf<S extends EnvSpec> = { [K in keyof S]: S[K] extends EnvVar<infer T> ? T : never };
 
+/** Text with the password of every URL in it (`nats://user:pass@host`) replaced by `***`, for messages and logs. */
+export const redactUrls = (text: string): string =>
+  text.replace(/(\/\/[^\s:@/,]*):[^\s,]*@/g, '$1:***@');
+
 export interface ConfigIssue {
   variable: string;
   problem: string;
@@ -154,7 +158,8 @@ export function loadConfig<S extends EnvSpec>(spec: S, source: NodeJS.ProcessEnv
       out[variable] = reader.parse(raw === '' ? undefined : raw);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      issues.push({ variable, problem: raw === undefined ? err.message : `${err.message} (got "${raw}")` });
+      const got = raw === undefined ? '' : ` (got "${redactUrls(raw)}")`;
+      issues.push({ variable, problem: `${err.message}${got}` });
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);

@@ -1,4 +1,5 @@
 import { type TSchema, Type } from '@sinclair/typebox';
+import { TEXT_LIMITS } from './text.js';
 
 /** An application name: a DNS label, because it is one token of every NATS subject. */
 export const AppName = Type.String({ pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$', maxLength: 63 });
@@ -8,7 +9,10 @@ export const Sha = Type.String({
 });
 export const Digest = Type.String({ pattern: '^sha256:[0-9a-f]{64}$' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339' });
-export const Person = Type.Object({ name: Type.String(), email: Type.String() });
+export const Person = Type.Object({
+  name: Type.String({ maxLength: TEXT_LIMITS.personName }),
+  email: Type.String({ maxLength: TEXT_LIMITS.personEmail }),
+});
 
 /** The fields every pipeline event carries (docs/events.md). */
 export const pipelineFields = {

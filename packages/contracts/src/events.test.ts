@@ -94,9 +94,24 @@ describe('subjects', () => {
 });
 
 describe('pipelineIdFor', () => {
-  it('maps one delivery to one pipeline id and different deliveries apart', () => {
-    expect(pipelineIdFor('hello', 'github', 'abc')).toBe(pipelineIdFor('hello', 'github', 'abc'));
-    expect(pipelineIdFor('hello', 'github', 'abc')).not.toBe(pipelineIdFor('hello', 'gitlab', 'abc'));
-    expect(pipelineIdFor('hello', 'github', 'abc')).toMatch(/^hello-[0-9a-f]{16}$/);
+  const move = { ref: 'refs/heads/main', before: 'a'.repeat(40), after: 'b'.repeat(40) };
+
+  it('maps the same ref move of an application to the same id, however often it is reported', () => {
+    expect(pipelineIdFor('hello', move)).toBe(pipelineIdFor('hello', { ...move }));
+    expect(pipelineIdFor('hello', move)).toMatch(/^hello-[0-9a-f]{16}$/);
+  });
+
+  it.each([
+    ['another application', 'other', move],
+    ['another ref', 'hello', { ...move, ref: 'refs/heads/dev' }],
+    ['another before', 'hello', { ...move, before: 'c'.repeat(40) }],
+    ['another after', 'hello', { ...move, after: 'c'.repeat(40) }],
+  ])('gives %s another id', (_, app, other) => {
+    expect(pipelineIdFor(app, other)).not.toBe(pipelineIdFor('hello', move));
+  });
+
+  it('keeps a ref that ends like a before apart from that before', () => {
+    const shifted = { ...move, ref: `${move.ref}\n${move.before}`, before: '' };
+    expect(pipelineIdFor('hello', shifted)).not.toBe(pipelineIdFor('hello', move));
   });
 });

@@ -5,4 +5,5 @@ export * from './events/index.js';
 export * from './ids.js';
 export * from './json-schemas.js';
 export * from './subjects.js';
+export * from './text.js';
 export * from './validate.js';

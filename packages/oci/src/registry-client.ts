@@ -16,6 +16,7 @@ import { isIndexMediaType } from './media-types.js';
 import { registryError } from './registry-errors.js';
 import { RegistryHttp } from './registry-http.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { listTags } from './tags-list.js';
 import { type Descriptor, type ImageManifest, type Platform, isImageIndex } from './types.js';
 
 export interface RegistryClientOptions {
@@ -84,6 +85,11 @@ export class RegistryClient {
   /** What a tag or digest points at now (digest, media type, size), or undefined when it does not exist. */
   headManifest(repository: string, reference: string): Promise<Descriptor | undefined> {
     return headManifest(this.http, repository, reference);
+  }
+
+  /** Every tag of the repository, through all pages; none for a repository the registry does not know. */
+  listTags(repository: string): Promise<string[]> {
+    return listTags(this.http, repository);
   }
 
   /** Stores manifest bytes under a tag (or their digest) with their media type; returns their digest. */

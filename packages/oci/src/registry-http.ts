@@ -24,7 +24,8 @@ export const pushScope = (repository: string) => `repository:${repository}:pull,
 
 /**
  * One registry's HTTP: base URL, authentication and retries. `send` answers every status but 401 (after one
- * re-authenticated try), 429 and 5xx (retried with backoff) to the caller, which decides what is expected.
+ * re-authenticated try), 408, 429 and 5xx (retried with backoff) to the caller, which decides what is
+ * expected; other 4xx are the caller's to turn into errors, never retried.
  */
 export class RegistryHttp {
   readonly auth: RegistryAuth;
@@ -53,7 +54,7 @@ export class RegistryHttp {
     );
   }
 
-  /** One try (plus one re-authenticated try after a 401); throws TransientError on 429/5xx. */
+  /** One try (plus one re-authenticated try after a 401); throws TransientError on 408/429/5xx. */
   async sendOnce(req: RegistryRequest): Promise<IncomingMessage> {
     const scopes = req.scopes ?? [isRead(req.method) ? pullScope(req.repository) : pushScope(req.repository)];
     let res = await this.attempt(req, scopes);
@@ -62,7 +63,7 @@ export class RegistryHttp {
       res = await this.attempt(req, scopes);
     }
     const status = res.statusCode ?? 0;
-    if (status === 429 || status >= 500) {
+    if (isTransientStatus(status)) {
       await drain(res);
       throw new TransientError(`registry answered ${status}`, parseRetryAfter(header(res, 'retry-after')));
     }
@@ -90,3 +91,6 @@ export class RegistryHttp {
 }
 
 const isRead = (method: string) => method === 'GET' || method === 'HEAD';
+
+/** Request Timeout, Too Many Requests and every 5xx: the registry may answer otherwise later. */
+export const isTransientStatus = (status: number) => status === 408 || status === 429 || status >= 500;

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startRegistry } from '@gitops/testing';
+import { freePort, startRegistry } from '@gitops/testing';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { digestFile } from './digest.js';
 import { type HttpRequest, HttpTransport } from './http-transport.js';
@@ -180,6 +180,86 @@ describe('broken connections and outages', () => {
       retryable: true,
       message: expect.stringContaining('acme/down'),
     });
+    client.close();
+    await proxy.close();
+  });
+});
+
+describe('a retry budget instead of a count of tries', () => {
+  const budget = (budgetMs: number) => ({
+    attempts: Number.POSITIVE_INFINITY,
+    baseDelayMs: 50,
+    maxDelayMs: 250,
+    budgetMs,
+  });
+
+  it('outlasts a registry stopped for seconds mid-upload, trying as often as the budget allows', async () => {
+    const image = await writeRandomImage(join(dir, randomUUID()), [3 * MiB, 3 * MiB]);
+    const client = new RegistryClient({
+      url: registry.url,
+      retry: budget(30_000),
+      upload: { chunkThreshold: MiB, chunkSize: MiB },
+    });
+    const { spy, original } = recordRequests();
+    let failed = 0;
+    let outage: Promise<void> | undefined;
+    spy.mockImplementation(async function (this: HttpTransport, req: HttpRequest) {
+      if (req.method === 'PATCH' && !outage) {
+        outage = registry.stop().then(async () => {
+          await sleep(3000);
+          await registry.restart();
+        });
+        await sleep(50);
+      }
+      return original.call(this, req).catch((err: Error) => {
+        failed++;
+        throw err;
+      });
+    });
+    const repository = `acme/${randomUUID()}`;
+    await pushLayout(client, repository, image.layout, image.root, { tags: ['v1'], concurrency: 2 });
+    await outage;
+    // Both uploads kept trying, every 125 to 250 ms, for the 3 s the registry was away.
+    expect(failed).toBeGreaterThan(16);
+    await expectPullsBack(
+      client,
+      repository,
+      'v1',
+      image.layers.map((l) => l.digest),
+    );
+    client.close();
+  });
+
+  it('gives up once the budget is spent, and says so', async () => {
+    const nothing = `http://127.0.0.1:${await freePort()}`;
+    const client = new RegistryClient({ url: nothing, retry: budget(1000) });
+    const started = performance.now();
+    await expect(client.hasBlob('acme/away', `sha256:${'0'.repeat(64)}`)).rejects.toMatchObject({
+      code: 'GITOPS_REGISTRY_UNAVAILABLE',
+      retryable: true,
+      message: expect.stringMatching(/acme\/away.*ECONNREFUSED.*retry budget of 1s spent: \d+ tries/),
+    });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(3000);
+    client.close();
+  });
+
+  it('retries a 408 but not another 4xx', async () => {
+    const answers = [408, 400];
+    let asked = 0;
+    const proxy = await startProxy(registry.url, (req, res) => {
+      if (req.method !== 'HEAD') return false;
+      asked++;
+      res.writeHead(answers.shift() ?? 200).end();
+      return true;
+    });
+    const client = new RegistryClient({ url: proxy.url, retry: budget(10_000) });
+    await expect(client.hasBlob('acme/x', `sha256:${'0'.repeat(64)}`)).rejects.toMatchObject({
+      code: 'GITOPS_REGISTRY_PROTOCOL',
+      message: expect.stringContaining('unexpected answer 400'),
+    });
+    expect(asked).toBe(2);
     client.close();
     await proxy.close();
   });

@@ -1,5 +1,4 @@
-import type { Bus } from '@gitops/bus';
-import { type AnyEvent, type GitopsEvent, decodeEvent } from '@gitops/contracts';
+import { type AnyEvent, decodeEvent } from '@gitops/contracts';
 import { classify, describeError } from '@gitops/errors';
 import {
   type Logger,
@@ -10,11 +9,12 @@ import {
   recordCarrier,
 } from '@gitops/telemetry';
 import { type Job, UnrecoverableError } from 'bullmq';
+import { type ResultDelivery, jobDoneKey } from './result-delivery.js';
 import type { StageHandler, StageJobData, StageRunnerOptions } from './stage-options.js';
 
 export interface ProcessorDeps {
   queue: string;
-  bus: Bus;
+  results: ResultDelivery;
   handlers: StageRunnerOptions['handlers'];
   onExhausted?: StageRunnerOptions['onExhausted'];
   logger: Logger;
@@ -74,9 +74,19 @@ async function runJob(
   const started = performance.now();
   const observe = (outcome: string) =>
     deps.metrics?.jobDuration.observe({ queue: deps.queue, outcome }, (performance.now() - started) / 1000);
+  const jobId = job.id ?? '';
+  const done = (value: string) => ({ key: jobDoneKey(deps.queue, jobId), value });
+  // A replayed event, or a job Redis lost after it finished: its results are out already. While NATS
+  // is away that is unknown: the job runs, and its results wait in the outbox.
+  if ((await deps.results.finished(done('').key)) === true) {
+    observe('replayed');
+    logger.info('job finished before; its results are published already');
+    return 0;
+  }
   try {
-    const results = await handler(decoded.event, { logger, jobId: job.id ?? '', attempt, signal });
-    await publishAll(deps.bus, results);
+    const ctx = { logger, jobId, attempt, signal, publish: deps.results.publishEvent };
+    const results = await handler(decoded.event, ctx);
+    await deps.results.deliver({ events: results, done: done('completed') });
     observe('completed');
     return results.length;
   } catch (err) {
@@ -87,12 +97,7 @@ async function runJob(
     }
     observe('failed');
     logger.error({ error: describeError(err) }, 'job failed; no attempts left');
-    await publishAll(deps.bus, deps.onExhausted?.(decoded, err) ?? []);
+    await deps.results.deliver({ events: deps.onExhausted?.(decoded, err) ?? [], done: done('failed') });
     throw new UnrecoverableError(describeError(err));
   }
-}
-
-// In order: a stage's events tell a story (started before succeeded). Each id dedupes a repeat.
-async function publishAll(bus: Bus, events: GitopsEvent[]): Promise<void> {
-  for (const event of events) await bus.publish(event);
 }

@@ -2,6 +2,7 @@ import type { Bus, ConsumeOptions } from '@gitops/bus';
 import type { AnyEvent, EventName, GitopsEvent } from '@gitops/contracts';
 import type { Logger, Metrics } from '@gitops/telemetry';
 import type { Redis } from 'ioredis';
+import type { JobWaiterOptions } from './job-waiter.js';
 
 /** What a handler gets besides its event. */
 export interface JobContext {
@@ -12,6 +13,11 @@ export interface JobContext {
   attempt: number;
   /** Aborted when the runner gives up waiting for this job at shutdown. */
   signal: AbortSignal;
+  /**
+   * Publishes an event while the job runs (e.g. build.started), once; while NATS is away it waits in
+   * the outbox with the results instead of failing the job.
+   */
+  publish(event: GitopsEvent): Promise<void>;
 }
 
 /**
@@ -44,6 +50,13 @@ export interface StageRunnerOptions {
   handlers: StageHandlers;
   /** The failure events to publish once an event's job has no attempts left (e.g. build.failed). */
   onExhausted?: (event: AnyEvent, err: unknown) => GitopsEvent[];
+  /**
+   * Called with each consumed event before its job is enqueued, so a stage learns of an event as soon
+   * as it arrives rather than when its job runs (the builder notes the newest push of a branch).
+   * Called again for a redelivered event, so it must be idempotent; throwing retries the delivery,
+   * as a failed enqueue does.
+   */
+  beforeEnqueue?: (event: AnyEvent) => Promise<void>;
   /** Jobs run at once by this process (default 1). */
   concurrency?: number;
   /** Attempts per job (default 3). */
@@ -60,6 +73,13 @@ export interface StageRunnerOptions {
   keepFailedMs?: number;
   /** Settings of the consumers that turn events into jobs (default maxDeliver 20: ~15 min of backoff). */
   consumer?: Pick<ConsumeOptions, 'maxDeliver' | 'ackWaitMs' | 'maxInFlight' | 'backoffMs'>;
+  /**
+   * Where results wait while NATS is away (GITOPS_DATA_DIR/outbox/<service>); without it, a result
+   * that cannot be published fails the job's attempt.
+   */
+  outboxDir?: string;
+  /** How the held message of a queued job checks on it (tests shorten it). */
+  waiter?: Pick<JobWaiterOptions, 'pollMs' | 'checkMs'>;
   logger: Logger;
   metrics?: Metrics;
 }

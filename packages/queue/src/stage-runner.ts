@@ -6,9 +6,13 @@ import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { checkCatalog } from './catalog.js';
 import { enqueueEvent, jobOptions } from './enqueue.js';
+import { JobWaiter } from './job-waiter.js';
+import { startDraining } from './outbox-drain.js';
+import { Outbox } from './outbox.js';
 import { createProcessor } from './processor.js';
 import { trackQueueJobs } from './queue-metrics.js';
 import { redisConnection } from './redis.js';
+import { ResultDelivery } from './result-delivery.js';
 import type { StageJobData, StageRunnerOptions } from './stage-options.js';
 import { settlesWithin, waitForIdle } from './wait.js';
 
@@ -37,8 +41,18 @@ class BullStageRunner implements StageRunner {
   #queue: Queue<StageJobData> | undefined;
   #worker: Worker<StageJobData, number> | undefined;
   #stopped: Promise<void> | undefined;
+  /** Aborted first at stop: consumed events stop waiting for their jobs and go back to NATS. */
+  readonly #stopping = new AbortController();
+  readonly #results: ResultDelivery;
+  readonly #outbox: Outbox | undefined;
+  #stopDraining: (() => Promise<void>) | undefined;
+  #waiter: JobWaiter | undefined;
 
-  constructor(private readonly options: StageRunnerOptions) {}
+  constructor(private readonly options: StageRunnerOptions) {
+    const { bus, logger, outboxDir } = options;
+    this.#outbox = outboxDir ? new Outbox(outboxDir, logger) : undefined;
+    this.#results = new ResultDelivery(bus, this.#outbox, logger);
+  }
 
   async start(): Promise<void> {
     if (this.#queue) throw new Error(`stage runner ${this.options.service} already started`);
@@ -60,12 +74,22 @@ class BullStageRunner implements StageRunner {
     });
     this.#queue.on('error', (err) => logger.error({ err }, 'queue connection error'));
     trackQueueJobs(this.#queue, this.options.metrics?.registry);
+    this.#waiter = new JobWaiter({
+      queue: this.#queue,
+      name: service,
+      results: this.#results,
+      logger,
+      ...this.options.waiter,
+    });
+    if (this.#outbox) this.#stopDraining = startDraining(this.#outbox, this.#results, logger);
     this.#worker = this.#startWorker();
     for (const name of this.options.consumes) {
       const consumer = await this.options.bus.consume(
         {
-          // Enqueueing fails only while Redis is away: keep retrying for ~15 min before dead-lettering.
-          maxDeliver: 20,
+          // A message is held until its job's results are stored, so a stage holds one per queued job;
+          // it is redelivered only when a replica dies or stops, or Redis is away (then ~16 h of retries).
+          maxDeliver: 1000,
+          maxInFlight: 256,
           ...this.options.consumer,
           durable: durableName(service, name),
           filterSubject: subjectFilter(name),
@@ -84,6 +108,7 @@ class BullStageRunner implements StageRunner {
   }
 
   async #stop(timeoutMs: number): Promise<void> {
+    this.#stopping.abort();
     await Promise.all(this.#consumers.map((consumer) => consumer.stop()));
     this.#consumers = [];
     if (this.#worker) {
@@ -98,6 +123,7 @@ class BullStageRunner implements StageRunner {
       await this.#settle('close the worker', this.#worker.close(!idle));
       this.#shutdown.abort();
     }
+    await this.#stopDraining?.();
     if (this.#queue) await this.#settle('close the queue', this.#queue.close());
     for (const connection of this.#owned.splice(0)) connection.disconnect();
   }
@@ -141,7 +167,12 @@ class BullStageRunner implements StageRunner {
       lockDurationMs = 30_000,
       stalledIntervalMs = 30_000,
     } = this.options;
-    const processJob = createProcessor({ ...this.options, queue: service, shutdown: this.#shutdown.signal });
+    const processJob = createProcessor({
+      ...this.options,
+      queue: service,
+      results: this.#results,
+      shutdown: this.#shutdown.signal,
+    });
     // Three parameters: BullMQ hands the signal only to processors that declare it.
     const tracked = (job: Job<StageJobData, number>, token?: string, signal?: AbortSignal) => {
       const running = processJob(job, token, signal);
@@ -160,10 +191,12 @@ class BullStageRunner implements StageRunner {
     return worker;
   }
 
-  async #enqueue({ event, traceContext }: Delivery): Promise<void> {
+  async #enqueue(delivery: Delivery): Promise<void> {
+    await this.options.beforeEnqueue?.(delivery.event);
     const carrier = recordCarrier();
-    injectTraceContext(carrier, traceContext);
-    await enqueueEvent(this.#queue!, event.event, carrier.record);
+    injectTraceContext(carrier, delivery.traceContext);
+    await enqueueEvent(this.#queue!, delivery.event.event, carrier.record);
+    await this.#waiter!.untilFinished(delivery, carrier.record, this.#stopping.signal);
   }
 }
 

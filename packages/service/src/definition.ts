@@ -33,6 +33,8 @@ export interface StageParts {
   handlers: StageHandlers;
   /** The failure events to publish once an event's job has no attempts left. */
   onExhausted?: (event: AnyEvent, err: unknown) => GitopsEvent[];
+  /** Called with each consumed event before its job is queued; idempotent (see StageRunnerOptions). */
+  beforeEnqueue?: (event: AnyEvent) => Promise<void>;
   /** Jobs run at once by this process (default 1). */
   concurrency?: number;
 }

@@ -1,3 +1,4 @@
+export * from './api-tokens.js';
 export * from './definition.js';
 export * from './http.js';
 export * from './ops-routes.js';

@@ -1,7 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, redactUrls } from '@gitops/config';
 import { AppError } from '@gitops/errors';
 import type { RedisRole } from '@gitops/queue';
 import type { Logger } from '@gitops/telemetry';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** REDIS_URL (its user and password included, as ioredis reads them) and REDIS_CA. */
+export interface RedisSettings {
+  url: string;
+  /** A CA certificate file for a `rediss://` URL, read once at start. */
+  caFile?: string | undefined;
+}
+
+function tlsOptions(settings: RedisSettings): Pick<RedisOptions, 'tls'> {
+  if (!settings.caFile) return {};
+  if (!settings.url.startsWith('rediss://')) {
+    throw new ConfigError([{ variable: 'REDIS_CA', problem: 'needs a rediss:// REDIS_URL (TLS)' }]);
+  }
+  try {
+    return { tls: { ca: readFileSync(settings.caFile) } };
+  } catch (err) {
+    throw new ConfigError([{ variable: 'REDIS_CA', problem: `cannot be read (${(err as Error).message})` }]);
+  }
+}
 
 /**
  * The one owner of a service's Redis connections: the shared client (stage producer, supersede keys,
@@ -9,12 +30,15 @@ import { Redis } from 'ioredis';
  */
 export class RedisConnections {
   readonly #opened: Redis[] = [];
+  readonly #tls: Pick<RedisOptions, 'tls'>;
   #shared: Redis | undefined;
 
   constructor(
-    private readonly url: string,
+    private readonly settings: RedisSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.#tls = tlsOptions(settings);
+  }
 
   /** Whether the service uses Redis at all (the receiver does not), for /readyz. */
   get used(): boolean {
@@ -39,7 +63,8 @@ export class RedisConnections {
     try {
       await this.shared().ping();
     } catch (err) {
-      throw new AppError('GITOPS_QUEUE_UNAVAILABLE', `Redis did not answer: ${(err as Error).message}`, {
+      const message = `Redis at ${redactUrls(this.settings.url)} did not answer: ${(err as Error).message}`;
+      throw new AppError('GITOPS_QUEUE_UNAVAILABLE', message, {
         retryable: true,
         statusCode: 503,
         cause: err,
@@ -53,9 +78,11 @@ export class RedisConnections {
   }
 
   #open(options: { maxRetriesPerRequest: number | null }): Redis {
-    const connection = new Redis(this.url, options);
-    // Without a listener ioredis prints every reconnect failure as an unhandled error event.
-    connection.on('error', (err) => this.logger.warn({ err }, 'Redis connection error'));
+    const connection = new Redis(this.settings.url, { ...options, ...this.#tls });
+    // Without a listener ioredis prints every reconnect failure as an unhandled error event. A
+    // refused password shows here (WRONGPASS): the logger redacts the AUTH command's arguments.
+    const redis = redactUrls(this.settings.url);
+    connection.on('error', (err) => this.logger.warn({ err, redis }, 'Redis connection error'));
     this.#opened.push(connection);
     return connection;
   }

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { startServiceBus } from '@gitops/bus';
-import { type ConfigOf, loadApplications, loadConfig } from '@gitops/config';
+import { type ConfigOf, loadApplications, loadConfig, natsConnectOptions } from '@gitops/config';
 import { type StageRunner, createStageRunner } from '@gitops/queue';
 import { type Logger, createLogger, createMetrics, tracingEnabled } from '@gitops/telemetry';
 import type { FastifyInstance } from 'fastify';
@@ -59,15 +60,16 @@ export async function startService<S extends ServiceEnvSpec>(
   const config = loadConfig(definition.env, env);
   // A service's spec extends the common one; TypeScript cannot see through ConfigOf's conditional type.
   const common = config as unknown as ServiceConfig;
+  const nats = natsConnectOptions(common);
   const { service } = definition;
   const logger = createLogger({ service, level: common.LOG_LEVEL });
   const apps = loadApplications(common.GITOPS_APPS);
   const metrics = createMetrics();
   const closers = new Closers();
   try {
-    const bus = await startServiceBus(service, common, { logger, metrics });
+    const bus = await startServiceBus(service, { ...common, nats }, { logger, metrics });
     closers.add(() => bus.close());
-    const redis = new RedisConnections(common.REDIS_URL, logger);
+    const redis = new RedisConnections({ url: common.REDIS_URL, caFile: common.REDIS_CA }, logger);
     closers.add(() => redis.close());
     const context = { config, logger, metrics, bus, apps, redis: () => redis.shared(), env };
     const parts = await definition.create(context);
@@ -116,7 +118,9 @@ function createStage(
     consumes: stage.consumes,
     handlers: stage.handlers,
     ...(stage.onExhausted ? { onExhausted: stage.onExhausted } : {}),
+    ...(stage.beforeEnqueue ? { beforeEnqueue: stage.beforeEnqueue } : {}),
     concurrency: stage.concurrency ?? 1,
+    outboxDir: join(context.config.GITOPS_DATA_DIR, 'outbox', service),
     logger: context.logger,
     metrics: context.metrics,
   });

@@ -12,6 +12,8 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.token',
   '*.authorization',
+  // ioredis errors carry the failed command, and a refused AUTH's arguments are the Redis password.
+  '*.command.args',
   'headers.authorization',
   'headers.cookie',
   'req.headers.authorization',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -123,6 +123,41 @@ describe('the build stage, against real NATS, Redis and git servers', () => {
       },
     });
     expect(result(newer.data.pipelineId)?.json.type).toBe('dev.gitops.build.succeeded.v1');
+  });
+
+  it('supersedes the builds still queued behind a slow one, without running them, and builds only the newest push', async () => {
+    await h.replica([testApplication(app, { repoURL: repo.url })]); // BUILDER_CONCURRENCY 1
+    const ran = await mkdtemp(join(tmpdir(), 'builder-ran-'));
+    const slowStep = (n: number) => `steps: [{ name: test, run: "touch ${join(ran, String(n))}; sleep 60" }]\n`;
+    const first = pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': slowStep(1) }));
+    await h.bus.bus.publish(first);
+    await vi.waitFor(() => readFile(join(ran, '1')), { timeout: 20_000, interval: 100 });
+    // Each event is made after its push, so their receive times follow the push order.
+    const queued = [pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': slowStep(2) }))];
+    queued.push(pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': slowStep(3) })));
+    const newest = pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': 'steps: []\n' }));
+    for (const push of [...queued, newest]) await h.bus.bus.publish(push);
+
+    await h.buildEvents(app, 6);
+    await sleep(1500); // anything published twice would be stored twice: the duplicate window is 200 ms
+    const events = await h.buildEvents(app, 6);
+    const of = (push: typeof first) => events.filter((e) => e.json.subject === push.data.pipelineId);
+    const terminal = (push: typeof first) =>
+      of(push).filter((e) => e.json.type !== 'dev.gitops.build.started.v1');
+    for (const push of [first, ...queued, newest]) expect(terminal(push)).toHaveLength(1);
+    expect(terminal(first)[0]?.json.data).toMatchObject({ reason: 'superseded', error: { step: 'test' } });
+    for (const push of queued) {
+      expect(names(of(push))).toEqual(['dev.gitops.build.failed.v1']);
+      expect(terminal(push)[0]?.json.data).toMatchObject({
+        reason: 'superseded',
+        steps: [],
+        error: { message: `superseded by pipeline ${newest.data.pipelineId}, a newer push to main` },
+      });
+      const log = await readFile(h.dataDir.log(app, push.data.pipelineId).path, 'utf8');
+      expect(log).not.toContain('==> ');
+    }
+    expect(await readdir(ran)).toEqual(['1']);
+    expect(names(of(newest))).toEqual(['dev.gitops.build.started.v1', 'dev.gitops.build.succeeded.v1']);
   });
 
   it('publishes build.failed for an application the builder does not know, instead of crashing', async () => {

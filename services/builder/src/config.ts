@@ -1,10 +1,12 @@
-import { ConfigError, type ConfigOf, env, serviceEnv, stageEnv } from '@gitops/config';
+import { ConfigError, type ConfigOf, apiEnv, env, serviceEnv, stageEnv } from '@gitops/config';
 import type { GitCredentials } from './source/git-access.js';
 
 /** The builder's environment: the common variables plus its own (docs/builder.md). */
 export const builderEnv = {
   ...serviceEnv(8092),
   ...stageEnv,
+  // The build log routes (routes.ts) are its API.
+  ...apiEnv,
   BUILDER_CONCURRENCY: env.int(1, 1, 64).describe('builds one replica runs at once'),
   BUILD_TIMEOUT: env.duration('30m').describe('a whole build, checkout to image'),
   STEP_TIMEOUT: env.duration('10m').describe('a step of `.gitops.yaml` without its own `timeout`'),

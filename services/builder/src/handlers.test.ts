@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testJobContext } from '@gitops/fixtures';
 import { leasedEntries } from '@gitops/fs';
 import { sourceReceived, testApplication, testLogger } from '@gitops/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { ResultStore } from './results.js';
 import { Redactor } from './steps/redact.js';
 
 let dataDir: DataDir;
-const ctx = { logger: testLogger(), jobId: 'j', attempt: 1, signal: new AbortController().signal };
+const ctx = testJobContext();
 
 function handlerDeps(build: HandlerDeps['build']): HandlerDeps {
   return {

@@ -11,13 +11,14 @@ import { failedEvent, resultEvent, startedEvent } from './events.js';
 import type { ResultStore } from './results.js';
 import { BuildLog } from './steps/build-log.js';
 import type { Redactor } from './steps/redact.js';
-import type { SupersedeCoordinator } from './supersede.js';
+import { type SupersedeCoordinator, claimOf } from './supersede.js';
 
 export interface HandlerDeps {
   apps: ReadonlyMap<string, Application>;
   dataDir: DataDir;
   results: ResultStore;
-  supersede: SupersedeCoordinator;
+  /** The handler claims the branch as its build starts; the stage runner notes pushes as they arrive. */
+  supersede: Pick<SupersedeCoordinator, 'claim'>;
   /** Publishes `build.started` as the build begins; the result goes back to the stage runner. */
   publish(event: GitopsEvent): Promise<unknown>;
   build(request: BuildRequest): Promise<BuildOutcome>;
@@ -32,23 +33,30 @@ export interface HandlerDeps {
 
 type Source = GitopsEvent<'source.received'>;
 
-async function claimAndBuild(
+// What a build that never ran reports: no time, no steps, no reports.
+const NOTHING_RAN = { durationMs: 0, steps: [], reports: {} };
+
+/** Builds within the build's deadline; a newer push (`superseded`) or shutdown stops it early. */
+async function buildWithin(
   event: Source,
   application: Application,
-  ctx: JobContext,
+  signals: AbortSignal[],
   deps: HandlerDeps,
   log: BuildLog,
 ) {
-  const { app, branch, pipelineId } = event.data;
-  const lease = await deps.supersede.claim({ app, branch, pipelineId, receivedAt: Date.parse(event.time) });
   const timeout = deadline(deps.buildTimeoutMs, 'build (BUILD_TIMEOUT)');
   try {
-    const signal = AbortSignal.any([ctx.signal, lease.signal, timeout.signal]);
+    const signal = AbortSignal.any([...signals, timeout.signal]);
     return await deps.build({ source: event.data, application, log, signal });
   } finally {
-    lease.release();
     timeout.clear();
   }
+}
+
+/** `build.failed` for a build that never ran, with the reason in its log. */
+function notBuilt(source: Source, failure: BuildFailure, logRef: string, log: BuildLog, app?: Application) {
+  log.line(`not built: ${failure.message}`);
+  return failedEvent(source.data, app, failure, NOTHING_RAN, logRef, log.redactor);
 }
 
 async function buildAndReport(event: Source, ctx: JobContext, deps: HandlerDeps, log: BuildLog) {
@@ -56,15 +64,21 @@ async function buildAndReport(event: Source, ctx: JobContext, deps: HandlerDeps,
   const logRef = deps.dataDir.log(app, pipelineId).relative;
   const application = deps.apps.get(app);
   log.line(`== pipeline ${pipelineId}, attempt ${ctx.attempt}: ${app} at ${commit}`);
-  await deps.publish(startedEvent(event.data, application, logRef));
-  if (!application) {
-    const failure = new BuildFailure(`no application "${app}" in the application file`, 'invalid-config');
-    log.line(failure.message);
-    const outcome = { durationMs: 0, steps: [], reports: {} };
-    return failedEvent(event.data, undefined, failure, outcome, logRef, log.redactor);
+  const lease = await deps.supersede.claim(claimOf(event));
+  try {
+    // A newer push arrived while this one waited in the queue: it never starts, so it publishes no
+    // build.started, only its one build.failed (docs/builder.md, "Superseded builds").
+    if (lease.signal.aborted) return notBuilt(event, lease.signal.reason, logRef, log, application);
+    await deps.publish(startedEvent(event.data, application, logRef));
+    if (!application) {
+      const failure = new BuildFailure(`no application "${app}" in the application file`, 'invalid-config');
+      return notBuilt(event, failure, logRef, log);
+    }
+    const outcome = await buildWithin(event, application, [ctx.signal, lease.signal], deps, log);
+    return resultEvent(event.data, application, outcome, logRef, log.redactor);
+  } finally {
+    lease.release();
   }
-  const outcome = await claimAndBuild(event, application, ctx, deps, log);
-  return resultEvent(event.data, application, outcome, logRef, log.redactor);
 }
 
 /** Builds with its log open, then records the result once the log is closed. */
@@ -83,8 +97,9 @@ async function buildAndRecord(event: Source, ctx: JobContext, deps: HandlerDeps)
 
 /**
  * The stage's handler for `source.received`. A pipeline with a recorded result republishes it
- * (same event ids) without building; otherwise it publishes `build.started`, builds, records the
- * result and hands it to the stage runner to publish.
+ * (same event ids) without building; one that a newer push of its branch superseded while it was
+ * queued ends at once in `build.failed` (`superseded`); otherwise it publishes `build.started`,
+ * builds, records the result and hands it to the stage runner to publish.
  */
 export function createBuildHandler(deps: HandlerDeps): StageHandler<'source.received'> {
   const leases = deps.leases ?? new DataLeases(deps.dataDir.root);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { testJobContext } from '@gitops/fixtures';
 import { buildFailed, sourceReceived, testApplication, testLogger } from '@gitops/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +110,7 @@ describe('following a build log over HTTP', () => {
       logMaxBytes: 1_000_000,
       redactor: new Redactor([]),
     });
-    const ctx = { logger: testLogger(), jobId: 'j', attempt: 1, signal: new AbortController().signal };
+    const ctx = testJobContext();
     const building = handler(source, ctx);
     const base = await listen();
     const url = `${base}/api/v1/builds/${source.data.pipelineId}/log?follow=1`;

@@ -1,8 +1,7 @@
 import type { Bus } from '@gitops/bus';
 import type { Application } from '@gitops/config';
-import { defineService } from '@gitops/service';
+import { apiGuard, defineService, guardedRoutes, readApiTokens } from '@gitops/service';
 import type { Logger } from '@gitops/telemetry';
-import type { Redis } from 'ioredis';
 import { runBuild } from './build.js';
 import { type BuilderConfig, builderEnv, gitCredentials } from './config.js';
 import { DataDir, isSafeName } from './data-dir.js';
@@ -15,7 +14,7 @@ import { buildMetrics } from './metrics.js';
 import { ResultStore } from './results.js';
 import { registerBuildLogRoutes } from './routes.js';
 import { Redactor, secretsOf } from './steps/redact.js';
-import { RedisSupersede } from './supersede.js';
+import { RedisSupersede, type SupersedeCoordinator, claimOf } from './supersede.js';
 
 interface BuildWiring {
   config: BuilderConfig;
@@ -24,7 +23,7 @@ interface BuildWiring {
   dataDir: DataDir;
   results: ResultStore;
   redactor: Redactor;
-  redis: Redis;
+  supersede: SupersedeCoordinator;
   bus: Bus;
   logger: Logger;
 }
@@ -49,14 +48,12 @@ function buildRunner({ config, env, dataDir, logger }: BuildWiring) {
 }
 
 function buildHandler(wiring: BuildWiring, onResult: ReturnType<typeof buildMetrics>) {
-  const { config, apps, dataDir, results, redactor, redis, bus, logger } = wiring;
+  const { config, apps, dataDir, results, redactor, supersede, bus } = wiring;
   return createBuildHandler({
     apps: new Map(apps.map((app) => [app.name, app])),
     dataDir,
     results,
-    supersede: new RedisSupersede(redis, {
-      onError: (err) => logger.warn({ err }, 'cannot check for a newer push'),
-    }),
+    supersede,
     publish: (event) => bus.publish(event),
     build: buildRunner(wiring),
     buildTimeoutMs: config.BUILD_TIMEOUT,
@@ -66,6 +63,8 @@ function buildHandler(wiring: BuildWiring, onResult: ReturnType<typeof buildMetr
   });
 }
 
+const tokensGuard = (file: string | undefined) => apiGuard(file ? readApiTokens(file) : undefined);
+
 /** Stage 2: `source.received` in, `build.started` and `build.succeeded`/`build.failed` out. */
 export const builder = defineService({
   service: SERVICE,
@@ -74,7 +73,10 @@ export const builder = defineService({
     const dataDir = new DataDir(config.GITOPS_DATA_DIR);
     const results = new ResultStore(dataDir);
     const redactor = new Redactor(secretsOf(env));
-    const wiring = { config, apps, env, dataDir, results, redactor, redis: redis(), bus, logger };
+    const supersede = new RedisSupersede(redis(), {
+      onError: (err) => logger.warn({ err }, 'cannot check for a newer push'),
+    });
+    const wiring = { config, apps, env, dataDir, results, redactor, supersede, bus, logger };
     const handler = buildHandler(wiring, buildMetrics(metrics.registry));
     const appNames = apps.map((app) => app.name);
     return {
@@ -87,14 +89,20 @@ export const builder = defineService({
           const logRef = isSafeName(pipelineId) ? dataDir.log(app, pipelineId).relative : undefined;
           return [exhaustedEvent(event.data, err, logRef, redactor)];
         },
+        // Noted as soon as consumed, so the builds of older pushes still queued never start.
+        beforeEnqueue: async ({ name, event }) => {
+          if (name === 'source.received') await supersede.note(claimOf(event));
+        },
         concurrency: config.BUILDER_CONCURRENCY,
       },
-      routes: (app) =>
+      // Bearer tokens of GITOPS_API_TOKENS_FILE, or loopback clients only without one (docs/security.md).
+      routes: guardedRoutes(tokensGuard(config.GITOPS_API_TOKENS_FILE), (app) =>
         registerBuildLogRoutes(app, {
           findLog: (pipelineId) => dataDir.findLog(pipelineId, appNames),
           buildEnded: (pipelineId) => results.isRecorded(pipelineId, appNames),
           followTimeoutMs: config.BUILD_TIMEOUT,
         }),
+      ),
       tasks: [
         new DataCollector({
           root: dataDir.root,

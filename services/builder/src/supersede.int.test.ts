@@ -54,6 +54,35 @@ describe('superseded builds coordinated through Redis', () => {
     late.release();
   });
 
+  it('supersedes at its start a build whose newer push was only noted on arrival, not built yet', async () => {
+    const app = `app-${randomUUID()}`;
+    await new RedisSupersede(replicaB).note(claim(app, 'p2', 2000));
+    await new RedisSupersede(replicaB).note(claim(app, 'p1', 1000)); // arrived late: changes nothing
+    const coordinator = new RedisSupersede(replicaA, { pollMs: 50 });
+    const older = await coordinator.claim(claim(app, 'p1', 1000));
+    expect(older.signal.reason).toMatchObject({
+      reason: 'superseded',
+      message: 'superseded by pipeline p2, a newer push to main',
+    });
+    const newer = await coordinator.claim(claim(app, 'p2', 2000));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(newer.signal.aborted).toBe(false);
+    older.release();
+    newer.release();
+  });
+
+  it('keeps the first noted of two pushes received in the same millisecond, on every replica', async () => {
+    const app = `app-${randomUUID()}`;
+    await new RedisSupersede(replicaA).note(claim(app, 'p-b', 1000));
+    await new RedisSupersede(replicaB).note(claim(app, 'p-a', 1000));
+    const first = await new RedisSupersede(replicaB, { pollMs: 50 }).claim(claim(app, 'p-b', 1000));
+    const second = await new RedisSupersede(replicaA, { pollMs: 50 }).claim(claim(app, 'p-a', 1000));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect([first.signal.aborted, second.signal.aborted]).toEqual([false, true]);
+    first.release();
+    second.release();
+  });
+
   it('keeps builds of other branches and a retried claim of the same pipeline running', async () => {
     const app = `app-${randomUUID()}`;
     const coordinator = new RedisSupersede(replicaA, { pollMs: 50 });

@@ -20,6 +20,11 @@ export const pusherEnv = {
     .bytes('32MiB')
     .describe('blobs above this size go up in resumable PATCH chunks, smaller ones in one PUT'),
   REGISTRY_CHUNK_SIZE: env.bytes('16MiB').describe('the size of those chunks'),
+  REGISTRY_RETRY_BUDGET: env
+    .duration('5m')
+    .describe(
+      'how long a registry request keeps retrying refused, reset or timed-out connections and 408/429/5xx answers (backoff up to 5s) before the push fails with image.failed',
+    ),
   PUSH_CONCURRENCY: env.int(4, 1, 32).describe('blobs of one image uploaded at once'),
   PROVENANCE_SIGNING_KEY_FILE: env
     .optional()

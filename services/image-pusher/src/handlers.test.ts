@@ -1,17 +1,14 @@
-import { AppError } from '@gitops/errors';
+import { AppError, classify } from '@gitops/errors';
+import { testJobContext } from '@gitops/fixtures';
 import type { LeaseHolder } from '@gitops/fs';
 import { TEST_SHA as SHA, buildSucceeded, testApplication, testLogger } from '@gitops/testing';
 import { describe, expect, it, vi } from 'vitest';
+import { registryOutage } from './errors.js';
 import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
 import type { ImageRegistry, PushPlan } from './ports.js';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
-const ctx = {
-  logger: testLogger(),
-  jobId: 'j',
-  attempt: 1,
-  signal: new AbortController().signal,
-};
+const ctx = testJobContext();
 
 function fakeDeps(overrides: Partial<PusherDeps> = {}) {
   const plans: PushPlan[] = [];
@@ -26,6 +23,9 @@ function fakeDeps(overrides: Partial<PusherDeps> = {}) {
       };
     }),
     attach: vi.fn(async () => ({ tag: `sha256-${'e'.repeat(64)}.att`, digest: `sha256:${'f'.repeat(64)}` })),
+    tags: vi.fn(async () => []),
+    tagDigest: vi.fn(async () => undefined),
+    attachments: vi.fn(async () => []),
   };
   const numbers = new Map<string, number>();
   // The entries each lease not yet released holds.
@@ -41,7 +41,7 @@ function fakeDeps(overrides: Partial<PusherDeps> = {}) {
     dataDir: '/data',
     registry,
     buildNumbers: {
-      allocate: async (_app, pipelineId) =>
+      allocate: async ({ pipelineId }) =>
         numbers.get(pipelineId) ?? numbers.set(pipelineId, numbers.size + 1).get(pipelineId)!,
     },
     builderId: 'https://builder.test',
@@ -142,5 +142,37 @@ describe('the build.succeeded handler', () => {
         message: 'GITOPS_REGISTRY_TAG_CONFLICT: tag 127.0.0.1:5000/acme/hello:1.0.0 already points at x',
       },
     });
+  });
+
+  it('asks for the build number of the pipeline, the application’s repository, the image, branch and commit', async () => {
+    const allocate = vi.fn(async () => 7);
+    const { deps } = fakeDeps({ buildNumbers: { allocate } });
+    const event = buildSucceeded({ app: 'hello', digest: DIGEST, layout: 'l' });
+    const [pushed] = await pusherHandlers(deps)['build.succeeded']!(event, ctx);
+    expect(allocate).toHaveBeenCalledWith({
+      app: 'hello',
+      pipelineId: event.data.pipelineId,
+      repository: '127.0.0.1:5000/acme/hello',
+      digest: DIGEST,
+      branch: 'main',
+      commit: SHA,
+    });
+    expect(pushed?.data).toMatchObject({ buildNumber: 7, tags: ['main-0123456-7', `sha-${SHA}`] });
+  });
+
+  it('says in image.failed that the registry outage outlasted the retry budget, and does not retry it', () => {
+    const { deps } = fakeDeps();
+    const event = buildSucceeded({ app: 'hello', digest: DIGEST, layout: 'l' });
+    const unavailable = new AppError(
+      'GITOPS_REGISTRY_UNAVAILABLE',
+      'PUT blob sha256:ab (acme/hello): connect ECONNREFUSED (retry budget of 3s spent: 9 tries in 3s)',
+      { retryable: true },
+    );
+    const outage = registryOutage(unavailable);
+    expect(classify(outage)).toBe('drop');
+    const [failed] = pusherExhausted(deps)({ name: 'build.succeeded', event }, outage);
+    expect(failed?.data.error.message).toBe(
+      'GITOPS_IMAGE_REGISTRY_OUTAGE: the registry stayed unavailable for the whole REGISTRY_RETRY_BUDGET; giving up: GITOPS_REGISTRY_UNAVAILABLE: PUT blob sha256:ab (acme/hello): connect ECONNREFUSED (retry budget of 3s spent: 9 tries in 3s)',
+    );
   });
 });

@@ -6,6 +6,7 @@ import { failedEvent, pushedEvent } from './events.js';
 import type { BuildNumbers, ImageRegistry, PushPlan } from './ports.js';
 import { type Signer, provenanceArtifact } from './provenance.js';
 import { planPush, provenanceInput, unknownApp } from './push-plan.js';
+import { tagBranch } from './tags.js';
 
 export interface PusherDeps {
   apps: ReadonlyMap<string, Application>;
@@ -33,16 +34,30 @@ function pushHeld(deps: PusherDeps, event: GitopsEvent<'build.succeeded'>, plan:
   return whileHeld(leases, [event.data.image.layout], () => deps.registry.push(plan));
 }
 
+/** The pipeline's build number, for the image it pushes to the application's repository. */
+function buildNumberOf(deps: PusherDeps, app: Application, event: GitopsEvent<'build.succeeded'>) {
+  const { pipelineId, commit, source, image } = event.data;
+  return deps.buildNumbers.allocate({
+    app: app.name,
+    pipelineId,
+    repository: app.image.repository,
+    digest: image.digest,
+    branch: tagBranch(source),
+    commit,
+  });
+}
+
 /**
  * Pushes a build's image and attaches its provenance. Safe to run again for the same event: the build
- * number is the pipeline's, blobs and tags already there are skipped, the attestation is attached once.
+ * number is the pipeline's (Redis or, after Redis lost it, the registry remembers it), blobs and tags
+ * already there are skipped, the attestation is attached once.
  */
 async function pushBuild(deps: PusherDeps, event: GitopsEvent<'build.succeeded'>, ctx: JobContext) {
   const now = deps.now ?? Date.now;
   const started = now();
   const app = deps.apps.get(event.data.app);
   if (!app) throw unknownApp(event.data.app);
-  const buildNumber = await deps.buildNumbers.allocate(app.name, event.data.pipelineId);
+  const buildNumber = await buildNumberOf(deps, app, event);
   const plan = await planPush(event, app, deps.dataDir, buildNumber);
   const outcome = await pushHeld(deps, event, plan);
   const artifact = provenanceArtifact(

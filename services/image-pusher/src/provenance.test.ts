@@ -7,6 +7,7 @@ import {
   type ProvenanceInput,
   pae,
   provenanceArtifact,
+  provenanceClaims,
   provenanceStatement,
   verifyEnvelope,
 } from './provenance.js';
@@ -85,5 +86,16 @@ describe('provenance', () => {
 
   it('encodes DSSE’s PAE with byte lengths', () => {
     expect(pae('t/x', Buffer.from('héllo')).toString()).toBe('DSSEv1 3 t/x 6 héllo');
+  });
+
+  it('reads back which pipeline got which build number, from signed and unsigned provenance', () => {
+    const signed = provenanceArtifact(input, signer);
+    const bare = provenanceArtifact({ ...input, pipelineId: 'hello-2', buildNumber: 9 });
+    expect(provenanceClaims([signed, bare])).toEqual(
+      new Map([
+        ['hello-1', 7],
+        ['hello-2', 9],
+      ]),
+    );
   });
 });

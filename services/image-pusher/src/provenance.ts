@@ -115,3 +115,32 @@ export function provenanceArtifact(input: ProvenanceInput, signer?: Signer) {
     signed: true,
   };
 }
+
+/** The statement inside an attached artifact (bare or in a DSSE envelope), or undefined for anything else. */
+function statementOf(artifact: { mediaType: string; bytes: Buffer }): unknown {
+  try {
+    const parsed = JSON.parse(artifact.bytes.toString('utf8'));
+    if (artifact.mediaType === MediaTypes.inTotoStatement) return parsed;
+    if (artifact.mediaType !== MediaTypes.dsseEnvelope) return undefined;
+    return JSON.parse(Buffer.from((parsed as DsseEnvelope).payload, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Which pipeline pushed an image under which build number, as this platform's provenance attached to it
+ * records (pipelineId → buildNumber). Signatures are not checked: this only finds numbers already given,
+ * and other tools' attestations under the same tag are passed over.
+ */
+export function provenanceClaims(artifacts: { mediaType: string; bytes: Buffer }[]): Map<string, number> {
+  const claims = new Map<string, number>();
+  for (const artifact of artifacts) {
+    const statement = statementOf(artifact) as ReturnType<typeof provenanceStatement> | undefined;
+    const definition = statement?.predicate?.buildDefinition;
+    if (definition?.buildType !== BUILD_TYPE) continue;
+    const { pipelineId, buildNumber } = definition.internalParameters ?? {};
+    if (typeof pipelineId === 'string' && Number.isSafeInteger(buildNumber)) claims.set(pipelineId, buildNumber);
+  }
+  return claims;
+}

@@ -3,9 +3,10 @@ import { defineService } from '@gitops/service';
 import type { Logger, Metrics } from '@gitops/telemetry';
 import type { Redis } from 'ioredis';
 import { ociRegistry } from './adapters/oci-registry.js';
-import { RedisBuildNumbers } from './adapters/redis-build-numbers.js';
+import { RedisBuildCounter } from './adapters/redis-build-numbers.js';
 import { loadSigner } from './adapters/signing-key.js';
 import { type PusherConfig, pusherEnv } from './config.js';
+import { DurableBuildNumbers } from './build-numbers.js';
 import { SERVICE } from './events.js';
 import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
 import { pushMetrics } from './metrics.js';
@@ -20,16 +21,18 @@ function pusherDeps(
   const signer = config.PROVENANCE_SIGNING_KEY_FILE
     ? loadSigner(config.PROVENANCE_SIGNING_KEY_FILE)
     : undefined;
+  const registry = ociRegistry({
+    env: config,
+    logger,
+    upload: { chunkThreshold: config.REGISTRY_CHUNK_THRESHOLD, chunkSize: config.REGISTRY_CHUNK_SIZE },
+    concurrency: config.PUSH_CONCURRENCY,
+    retryBudgetMs: config.REGISTRY_RETRY_BUDGET,
+  });
   return {
     apps: new Map(apps.map((app) => [app.name, app])),
     dataDir: config.GITOPS_DATA_DIR,
-    registry: ociRegistry({
-      env: config,
-      logger,
-      upload: { chunkThreshold: config.REGISTRY_CHUNK_THRESHOLD, chunkSize: config.REGISTRY_CHUNK_SIZE },
-      concurrency: config.PUSH_CONCURRENCY,
-    }),
-    buildNumbers: new RedisBuildNumbers(redis),
+    registry,
+    buildNumbers: new DurableBuildNumbers(new RedisBuildCounter(redis), registry),
     builderId: config.PROVENANCE_BUILDER_ID,
     onPushed: pushMetrics(metrics.registry),
     ...(signer ? { signer } : {}),

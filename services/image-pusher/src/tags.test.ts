@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { imageTags, sanitiseBranch, semverTag, versionTag } from './tags.js';
+import {
+  buildNumberOf,
+  highestBuildNumber,
+  imageTags,
+  sanitiseBranch,
+  semverTag,
+  versionTag,
+  versionTagsOf,
+} from './tags.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const TAG_GRAMMAR = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -58,5 +66,33 @@ describe('image tags', () => {
       strict: ['v1.4.0-0123456-9', '1.4.0'],
       firstWins: [`sha-${SHA}`],
     });
+  });
+});
+
+describe('build numbers in tags', () => {
+  it('reads the number of a version tag of any branch, and none from other tags', () => {
+    expect(buildNumberOf('main-0123456-42')).toBe(42);
+    expect(buildNumberOf('feature-login-sso-abcdef0-7')).toBe(7);
+    expect(buildNumberOf(versionTag(`feature/${'x'.repeat(300)}`, SHA, 123456))).toBe(123456);
+    for (const other of [`sha-${SHA}`, '1.4.0', '2.0.0-rc.1', `sha256-${'e'.repeat(64)}.att`, 'latest']) {
+      expect(buildNumberOf(other)).toBeUndefined();
+    }
+    expect(buildNumberOf('main-0123456-007')).toBeUndefined(); // never written: numbers have no leading zero
+    expect(buildNumberOf('main-0123456-99999999999999999999')).toBeUndefined();
+  });
+
+  it('takes the highest number across branches, 0 for a repository without version tags', () => {
+    expect(highestBuildNumber(['main-0123456-13', 'fix-abcdef0-23', 'main-1111111-9', '1.0.0'])).toBe(23);
+    expect(highestBuildNumber([`sha-${SHA}`, 'latest'])).toBe(0);
+    expect(highestBuildNumber([])).toBe(0);
+  });
+
+  it('finds the version tags of one branch and commit, lowest number first', () => {
+    const tags = ['main-0123456-9', 'main-0123456-3', 'main-abcdef0-4', 'dev-0123456-5', 'main-0123456'];
+    expect(versionTagsOf(tags, 'main', SHA)).toEqual([
+      { tag: 'main-0123456-3', buildNumber: 3 },
+      { tag: 'main-0123456-9', buildNumber: 9 },
+    ]);
+    expect(versionTagsOf(['feature-login-sso-0123456-2'], 'feature/Login+SSO', SHA)).toHaveLength(1);
   });
 });

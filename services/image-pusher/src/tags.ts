@@ -29,6 +29,34 @@ export function versionTag(branch: string, commit: string, buildNumber: number):
   return `${sanitiseBranch(branch, TAG_MAX - suffix.length)}${suffix}`;
 }
 
+/** `<anything in the branch grammar>-<7 hex>-<number>`: a version tag of any branch and commit. */
+const VERSION_TAG = /^[a-z0-9_][a-z0-9_.-]*-[0-9a-f]{7}-([1-9][0-9]*)$/;
+
+/** The build number a version tag carries, or undefined for any other tag (`sha-…`, `1.2.0`, `sha256-….att`). */
+export function buildNumberOf(tag: string): number | undefined {
+  const digits = VERSION_TAG.exec(tag)?.[1];
+  const n = Number(digits);
+  return digits && Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** The highest build number among a repository's tags, across branches; 0 when none is a version tag. */
+export function highestBuildNumber(tags: readonly string[]): number {
+  return tags.reduce((max, tag) => Math.max(max, buildNumberOf(tag) ?? 0), 0);
+}
+
+/** The version tags this branch and commit already got, lowest number first. */
+export function versionTagsOf(
+  tags: readonly string[],
+  branch: string,
+  commit: string,
+): { tag: string; buildNumber: number }[] {
+  return tags
+    .map((tag) => ({ tag, buildNumber: buildNumberOf(tag) }))
+    .filter((t): t is { tag: string; buildNumber: number } => t.buildNumber !== undefined)
+    .filter((t) => versionTag(branch, commit, t.buildNumber) === t.tag)
+    .sort((a, b) => a.buildNumber - b.buildNumber);
+}
+
 /**
  * The semver tag (`1.2.3`, `2.0.0-rc.1`) for a git tag `vX.Y.Z[-pre]` that is strict semver; nothing for
  * other refs. `semver.valid` would also take `v1.2.3` again, surrounding spaces and `+build` metadata
@@ -47,6 +75,10 @@ export interface ImageTags {
   firstWins: string[];
 }
 
+/** The branch a build's version tag names: the source's branch, else its ref's short name. */
+export const tagBranch = (source: { ref: string; branch: string }): string =>
+  source.branch || source.ref.replace(/^refs\/(heads|tags)\//, '');
+
 /** Every tag an image of this build gets. */
 export function imageTags(
   source: { ref: string; branch: string },
@@ -54,7 +86,7 @@ export function imageTags(
   buildNumber: number,
 ): ImageTags {
   const semver = semverTag(source.ref);
-  const branch = source.branch || source.ref.replace(/^refs\/(heads|tags)\//, '');
+  const branch = tagBranch(source);
   return {
     strict: [versionTag(branch, commit, buildNumber), ...(semver ? [semver] : [])],
     firstWins: [`sha-${commit}`],

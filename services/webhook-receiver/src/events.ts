@@ -1,30 +1,45 @@
-import { type GitopsEvent, createEvent, pipelineIdFor } from '@gitops/contracts';
-import type { ProviderAdapter, Push } from './providers/types.js';
+import { type GitopsEvent, TEXT_LIMITS, createEvent, pipelineIdFor, truncateText } from '@gitops/contracts';
+import type { Person, ProviderAdapter, Push } from './providers/types.js';
 
 export const SERVICE = 'webhook-receiver';
 
-/** The pipeline a push starts for one application; its id derives from the delivery id. */
+/** A person as events carry them: whatever a provider sends, cut to the contract's limits. */
+const boundedPerson = ({ name, email }: Person): Person => ({
+  name: truncateText(name, TEXT_LIMITS.personName),
+  email: truncateText(email, TEXT_LIMITS.personEmail),
+});
+
+/**
+ * The pipeline a push starts for one application. Its id derives from the ref move, not the delivery
+ * id, so a resent push is refused by JetStream as a duplicate (docs/webhooks.md#deduplication). Free
+ * text is cut so the event stays far below NATS's max_payload (docs/events.md#sizes).
+ */
 export function sourceReceived(
   provider: ProviderAdapter['name'],
   app: string,
   push: Push,
 ): GitopsEvent<'source.received'> {
+  const { ref, before, after, headCommit } = push;
   return createEvent({
     name: 'source.received',
     service: SERVICE,
     data: {
-      pipelineId: pipelineIdFor(app, provider, push.deliveryId),
+      pipelineId: pipelineIdFor(app, { ref, before, after }),
       app,
-      commit: push.after,
+      commit: after,
       provider,
       deliveryId: push.deliveryId,
       repoURL: push.repoURLs[0]!,
-      ref: push.ref,
+      ref,
       branch: push.branch,
-      before: push.before,
-      after: push.after,
-      pusher: push.pusher,
-      headCommit: push.headCommit,
+      before,
+      after,
+      pusher: boundedPerson(push.pusher),
+      headCommit: {
+        ...headCommit,
+        message: truncateText(headCommit.message, TEXT_LIMITS.message),
+        author: boundedPerson(headCommit.author),
+      },
     },
   });
 }

@@ -22,6 +22,19 @@ export function authenticate(
   return verified;
 }
 
+/**
+ * The targets, once they are known to share one repository. A payload names its repository in several
+ * forms (clone, ssh, html URL); were two of them another application's, which would be the right one is
+ * unknowable, so the delivery is refused rather than starting two pipelines.
+ */
+export function oneRepository(targets: WebhookTarget[]): WebhookTarget[] {
+  const repositories = new Set(targets.map((t) => t.app.source.repoKey));
+  if (repositories.size <= 1) return targets;
+  throw webhookErrors.ambiguousRepository(
+    targets.map((t) => ({ name: t.app.name, repoURL: t.app.source.repoURL })),
+  );
+}
+
 /** Pure: which pipelines an authenticated delivery starts. */
 export function planDelivery(
   provider: ProviderAdapter['name'],

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { parseApplications } from '@gitops/config';
 import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
 import type { StartedService } from '@gitops/service';
@@ -22,9 +22,19 @@ const apps = parseApplications(
   [
     app('hello', 'https://github.com/Codertocat/Hello-World.git', 'webhook: { secretEnv: HELLO_SECRET }'),
     app('locked', 'https://github.com/acme/locked', 'webhook: { secretEnv: LOCKED_SECRET }'),
+    app('mirror', 'https://github.com/acme/mirror', 'webhook: { secretEnv: HELLO_SECRET }'),
   ].join('---\n'),
 );
 const body = JSON.stringify(githubBranchPush);
+const randomSha = () => randomBytes(20).toString('hex');
+const headCommit = githubBranchPush.head_commit as Record<string, unknown>;
+
+/** GitHub's documented push, moved to commits of its own, so no other test's pipeline has its id. */
+function freshPush(move: { before?: string; after?: string } = {}): string {
+  const after = move.after ?? randomSha();
+  const before = move.before ?? randomSha();
+  return JSON.stringify({ ...githubBranchPush, before, after, head_commit: { ...headCommit, id: after } });
+}
 
 describe('the webhook receiver service, storing into a real JetStream', () => {
   let fixture: BusFixture;
@@ -68,13 +78,61 @@ describe('the webhook receiver service, storing into a real JetStream', () => {
   });
 
   it('answers 200 duplicate to a replayed delivery and stores no second event', async () => {
+    const push = freshPush();
     const delivery = randomUUID();
-    const first = await post(body, githubHeaders(SECRET, body, delivery));
-    const again = await post(body, githubHeaders(SECRET, body, delivery));
+    const first = await post(push, githubHeaders(SECRET, push, delivery));
+    const again = await post(push, githubHeaders(SECRET, push, delivery));
+    expect(first.statusCode).toBe(202);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ duplicate: true, pipelineId: first.json().pipelineId });
     const stored = await readStream(fixture.nats.url, 'gitops.v1.hello.source.received');
     expect(stored.filter((m) => m.json.subject === first.json().pipelineId)).toHaveLength(1);
+  });
+
+  it('answers 200 duplicate to the same body resent under a new delivery id, keeping the first', async () => {
+    const push = freshPush();
+    const [firstDelivery, secondDelivery] = [randomUUID(), randomUUID()];
+    const first = await post(push, githubHeaders(SECRET, push, firstDelivery));
+    const resent = await post(push, githubHeaders(SECRET, push, secondDelivery));
+    expect(first.statusCode).toBe(202);
+    expect(resent.statusCode).toBe(200);
+    expect(resent.json()).toMatchObject({
+      duplicate: true,
+      pipelineId: first.json().pipelineId,
+      deliveryId: secondDelivery,
+    });
+    const stored = await readStream(fixture.nats.url, 'gitops.v1.hello.source.received');
+    const ofPipeline = stored.filter((m) => m.json.subject === first.json().pipelineId);
+    expect(ofPipeline.map((m) => (m.json.data as { deliveryId: string }).deliveryId)).toEqual([firstDelivery]);
+  });
+
+  it('starts a new pipeline for the same ref and after reached from another before', async () => {
+    const after = randomSha();
+    const fromOne = freshPush({ after });
+    const fromAnother = freshPush({ after });
+    const first = await post(fromOne, githubHeaders(SECRET, fromOne, randomUUID()));
+    const second = await post(fromAnother, githubHeaders(SECRET, fromAnother, randomUUID()));
+    expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+    expect(second.json().pipelineId).not.toBe(first.json().pipelineId);
+    const stored = await readStream(fixture.nats.url, 'gitops.v1.hello.source.received');
+    expect(stored.filter((m) => (m.json.data as { after: string }).after === after)).toHaveLength(2);
+  });
+
+  it('answers 400 naming both applications when the payload’s URLs name two repositories', async () => {
+    const after = randomSha();
+    const twoRepositories = JSON.stringify({
+      ...JSON.parse(freshPush({ after })),
+      repository: {
+        clone_url: 'https://github.com/Codertocat/Hello-World.git',
+        html_url: 'https://github.com/acme/mirror',
+      },
+    });
+    const response = await post(twoRepositories, githubHeaders(SECRET, twoRepositories, randomUUID()));
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'GITOPS_WEBHOOK_AMBIGUOUS_REPOSITORY' });
+    expect(response.json().message).toMatch(/hello: .*Hello-World.*mirror: .*acme\/mirror/);
+    const stored = await readStream(fixture.nats.url, 'gitops.v1.*.source.received');
+    expect(stored.filter((m) => (m.json.data as { after: string }).after === after)).toEqual([]);
   });
 
   it.each([
@@ -156,8 +214,9 @@ describe('the webhook receiver service, storing into a real JetStream', () => {
 
   it('answers 503 while NATS is down, then stores again once it is back, without a restart', async () => {
     await fixture.nats.stop();
+    const push = freshPush();
     const delivery = randomUUID();
-    const down = await post(body, githubHeaders(SECRET, body, delivery));
+    const down = await post(push, githubHeaders(SECRET, push, delivery));
     expect(down.statusCode).toBe(503);
     expect(down.headers['retry-after']).toBe('5');
     expect((await get('/readyz')).statusCode).toBe(503);
@@ -167,7 +226,7 @@ describe('the webhook receiver service, storing into a real JetStream', () => {
         timeout: 15_000,
       })
       .toBe(200);
-    const retried = await post(body, githubHeaders(SECRET, body, delivery));
+    const retried = await post(push, githubHeaders(SECRET, push, delivery));
     expect(retried.statusCode).toBe(202);
   });
 

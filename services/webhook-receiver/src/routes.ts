@@ -6,7 +6,7 @@ import type { AppDirectory } from './app-directory.js';
 import { webhookErrors } from './errors.js';
 import { type ProviderName, providers } from './providers/index.js';
 import type { WebhookRequest } from './providers/types.js';
-import { authenticate, planDelivery } from './receive.js';
+import { authenticate, oneRepository, planDelivery } from './receive.js';
 
 export type PublishEvent = (event: GitopsEvent<'source.received'>) => Promise<{ duplicate: boolean }>;
 
@@ -66,7 +66,8 @@ async function handleDelivery(provider: ProviderName, request: WebhookRequest, d
     if (delivery.kind === 'ignored') return ignored(delivery.reason);
     throw webhookErrors.unknownRepository(repoURLs);
   }
-  const plan = planDelivery(provider, delivery, authenticate(adapter, request, candidates));
+  const targets = oneRepository(authenticate(adapter, request, candidates));
+  const plan = planDelivery(provider, delivery, targets);
   if (plan.kind === 'ignored') return ignored(plan.reason);
   const pipelines = [];
   for (const event of plan.events) {

@@ -16,7 +16,7 @@ export const webhookReceiver = defineService({
     for (const problem of problems) logger.warn(problem, 'webhook secret problem');
     const routes = webhookRoutes({
       directory: new AppDirectory(targets),
-      publish: (event) => bus.publish(event, { timeoutMs: config.PUBLISH_TIMEOUT }),
+      publish: (event) => bus.publish(event, { timeoutMs: config.PUBLISH_TIMEOUT, once: true }),
       logger,
       registry: metrics.registry,
     });

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Person, Sha, Timestamp, eventData } from '../common.js';
+import { TEXT_LIMITS } from '../text.js';
 
 export const SourceReceived = eventData({
   provider: Type.Union([
@@ -9,16 +10,16 @@ export const SourceReceived = eventData({
     Type.Literal('bitbucket'),
     Type.Literal('generic'),
   ]),
-  deliveryId: Type.String({ minLength: 1 }),
-  repoURL: Type.String({ minLength: 1 }),
-  ref: Type.String({ pattern: '^refs/' }),
-  branch: Type.String({ minLength: 1 }),
-  before: Type.String(),
+  deliveryId: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.deliveryId }),
+  repoURL: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.repoURL }),
+  ref: Type.String({ pattern: '^refs/', maxLength: TEXT_LIMITS.ref }),
+  branch: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.ref }),
+  before: Type.String({ maxLength: TEXT_LIMITS.before }),
   after: Sha,
   pusher: Person,
   headCommit: Type.Object({
     sha: Sha,
-    message: Type.String(),
+    message: Type.String({ maxLength: TEXT_LIMITS.message }),
     author: Person,
     timestamp: Type.Optional(Timestamp),
   }),

@@ -56,6 +56,17 @@ describe('refUpdateDelivery', () => {
   it('answers 400 for a push that names no repository URL', () => {
     expect(appErrorOf(() => deliver({ repoURLs: [] }))).toMatchObject({ statusCode: 400 });
   });
+
+  it.each([
+    ['ref', { ref: `refs/heads/${'r'.repeat(1100)}` }],
+    ['before', { before: 'b'.repeat(129) }],
+    ['deliveryId', { deliveryId: 'd'.repeat(257) }],
+  ])('answers 400 for a %s too long for an event, rather than cutting an identifier', (field, changes) => {
+    expect(appErrorOf(() => deliver(changes))).toMatchObject({
+      statusCode: 400,
+      message: new RegExp(`^${field} is \\d+ characters long`),
+    });
+  });
 });
 
 describe('commit timestamps', () => {
@@ -67,7 +78,7 @@ describe('commit timestamps', () => {
     );
   });
 
-  it.each([['not a date'], ['2012-01-03 23:36:29'], [1700000000]])(
+  it.each([['not a date'], ['2012-01-03 23:36:29'], [1700000000], [`2012-01-03T23:36:29.${'0'.repeat(100)}Z`]])(
     'drops an unreadable timestamp (%s)',
     (value) => {
       const head = commitAmong([commit(value)], AFTER);
@@ -81,5 +92,9 @@ describe('repoURLs', () => {
     const ssh = 'git@example.com:mike/diaspora.git';
     const http = 'http://example.com/mike/diaspora.git';
     expect(repoURLs([http, null, '', 'not a url', 42, ssh, http])).toEqual([http, ssh]);
+  });
+
+  it('drops a URL longer than an event carries', () => {
+    expect(repoURLs([`https://example.com/${'a'.repeat(2100)}.git`])).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { tryNormaliseRepoUrl } from '@gitops/config';
-import { Sha } from '@gitops/contracts';
+import { Sha, TEXT_LIMITS } from '@gitops/contracts';
 import { type JsonObject, at, firstString, malformed, requiredString } from './request.js';
 import type { Delivery, HeadCommit, Person } from './types.js';
 
@@ -10,6 +10,8 @@ const ZERO = /^0+$/;
 const BRANCH_PREFIX = 'refs/heads/';
 // The contract's `date-time` check: a timestamp that fails it is dropped rather than failing the push.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+// RFC 3339 needs at most 35 characters; a longer string is no timestamp a git server wrote.
+const MAX_TIMESTAMP_LENGTH = 64;
 
 export const ZERO_SHA = '0'.repeat(40);
 
@@ -43,10 +45,11 @@ export function derivedDeliveryId(...parts: (string | Buffer)[]): string {
   return hash.digest('hex');
 }
 
-/** The distinct strings among `values` that read as repository URLs, in order. */
+/** The distinct strings among `values` that read as repository URLs (of a length events carry), in order. */
 export function repoURLs(values: unknown[]): string[] {
   const urls = values.filter(
-    (v): v is string => typeof v === 'string' && tryNormaliseRepoUrl(v) !== undefined,
+    (v): v is string =>
+      typeof v === 'string' && v.length <= TEXT_LIMITS.repoURL && tryNormaliseRepoUrl(v) !== undefined,
   );
   return [...new Set(urls)];
 }
@@ -60,7 +63,12 @@ export function person(value: unknown, namePaths: string[], emailPaths: string[]
 
 export function headCommit(sha: string, message: unknown, author: Person, timestamp: unknown): HeadCommit {
   const commit: HeadCommit = { sha, message: typeof message === 'string' ? message : '', author };
-  if (typeof timestamp === 'string' && DATE_TIME.test(timestamp) && !Number.isNaN(Date.parse(timestamp))) {
+  if (
+    typeof timestamp === 'string' &&
+    timestamp.length <= MAX_TIMESTAMP_LENGTH &&
+    DATE_TIME.test(timestamp) &&
+    !Number.isNaN(Date.parse(timestamp))
+  ) {
     commit.timestamp = timestamp;
   }
   return commit;
@@ -90,9 +98,19 @@ function requireSha(sha: string, what: string): void {
   }
 }
 
+/** Identifiers are refused past the contract's limits rather than cut: a cut one would name something else. */
+function requireWithinLimit(value: string, what: keyof typeof TEXT_LIMITS): void {
+  if (value.length > TEXT_LIMITS[what]) {
+    throw malformed(`${what} is ${value.length} characters long; at most ${TEXT_LIMITS[what]} are accepted`);
+  }
+}
+
 /** The rules every provider shares: only branch updates are pushes, tags and deletions are ignored. */
 export function refUpdateDelivery(update: RefUpdate): Delivery {
   const { deliveryId, repoURLs: urls, ref, before, after, pusher } = update;
+  requireWithinLimit(deliveryId, 'deliveryId');
+  requireWithinLimit(ref, 'ref');
+  requireWithinLimit(before, 'before');
   if (ref.startsWith('refs/tags/')) return ignored('tag push', urls, deliveryId);
   if (!ref.startsWith(BRANCH_PREFIX) || ref === BRANCH_PREFIX) {
     return ignored(`ref ${ref} is not a branch`, urls, deliveryId);
