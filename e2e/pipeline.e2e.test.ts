@@ -1,10 +1,10 @@
+import { type Platform, author, source, startPlatform } from '@gitops/fixtures';
 // The pipeline end to end, every service as its own process, against real servers: a push to a
 // real git server, through its post-receive hook to the receiver, the builder and the image pusher,
 // to an image in a real registry. Each stage issue extends this file so the pipeline always flows
 // as far as it is built.
 import { type StoredMessage, git, makeCommit, readStream } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, author, source, startPlatform } from './platform.js';
 
 const dataOf = (message: StoredMessage | undefined) => (message?.json.data ?? {}) as Record<string, unknown>;
 const ofPipeline = (messages: StoredMessage[], pipelineId: string, type: string) =>

@@ -1,3 +1,4 @@
+import { type Platform, author, source, startPlatform } from '@gitops/fixtures';
 // One pipeline, one trace: with the OTEL_* variables set, the receiver, builder and image pusher
 // processes export their spans to an OTLP collector, and the trace that starts at the webhook
 // request runs through every event and job to the publish of image.pushed (docs/tracing.md).
@@ -10,7 +11,6 @@ import {
   startOtlpCollector,
 } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, author, source, startPlatform } from './platform.js';
 
 /** The spans from the root down to `leaf`, following parent ids through what the collector holds. */
 function ancestry(spans: CollectedSpan[], leaf: CollectedSpan): CollectedSpan[] {
@@ -34,9 +34,11 @@ describe('a pipeline with tracing on', () => {
   beforeAll(async () => {
     collector = await startOtlpCollector();
     platform = await startPlatform({
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-      // Export within a tenth of a second instead of the SDK's default 5 s.
-      OTEL_BSP_SCHEDULE_DELAY: '100',
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        // Export within a tenth of a second instead of the SDK's default 5 s.
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
     });
   });
 

@@ -1,3 +1,4 @@
+import { redactUrls } from '@gitops/config';
 import type { Options } from 'yargs';
 import type { Io } from './io.js';
 import { UsageError } from './usage.js';
@@ -54,7 +55,7 @@ export function flagValue<T>(
     return reader.parse(value === '' ? undefined : value);
   } catch (err) {
     const source = fromEnv === undefined ? '' : ` from ${variable}`;
-    const got = value === undefined ? '' : ` (got "${value}"${source})`;
+    const got = value === undefined ? '' : ` (got "${redactUrls(value)}"${source})`;
     throw new UsageError(`--${flag} ${(err as Error).message}${got}`);
   }
 }

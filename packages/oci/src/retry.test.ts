@@ -4,7 +4,8 @@ import { isTransientStatus } from './registry-http.js';
 import { TransientError, formatDuration, isTransient, withRetries } from './retry.js';
 import { nextLink } from './tags-list.js';
 
-const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5000'), { code: 'ECONNREFUSED' });
+const refused = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5000'), { code: 'ECONNREFUSED' });
 
 describe('withRetries within a time budget', () => {
   it('keeps retrying past any count of tries until the outage ends inside the budget', async () => {
@@ -44,10 +45,14 @@ describe('withRetries within a time budget', () => {
 
   it('stops at the attempts when they run out before the budget', async () => {
     let tries = 0;
-    const failure = withRetries({ attempts: 3, baseDelayMs: 1, maxDelayMs: 1, budgetMs: 60_000 }, 'x', async () => {
-      tries++;
-      throw new TransientError('registry answered 503');
-    });
+    const failure = withRetries(
+      { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, budgetMs: 60_000 },
+      'x',
+      async () => {
+        tries++;
+        throw new TransientError('registry answered 503');
+      },
+    );
     await expect(failure).rejects.toThrow(/registry answered 503 \(after 3 tries\)/);
     expect(tries).toBe(3);
   });
@@ -90,10 +95,12 @@ describe('formatDuration', () => {
 
 describe('nextLink', () => {
   it('finds the next page among the Link header’s relations', () => {
-    expect(nextLink('</v2/acme/app/tags/list?last=b&n=2>; rel="next"')).toBe('/v2/acme/app/tags/list?last=b&n=2');
-    expect(nextLink('<https://r.example/v2/x/tags/list?last=z>; rel="prev", </v2/x/tags/list?last=c>; rel=next')).toBe(
-      '/v2/x/tags/list?last=c',
+    expect(nextLink('</v2/acme/app/tags/list?last=b&n=2>; rel="next"')).toBe(
+      '/v2/acme/app/tags/list?last=b&n=2',
     );
+    expect(
+      nextLink('<https://r.example/v2/x/tags/list?last=z>; rel="prev", </v2/x/tags/list?last=c>; rel=next'),
+    ).toBe('/v2/x/tags/list?last=c');
     expect(nextLink(undefined)).toBeUndefined();
     expect(nextLink('</v2/x/tags/list?last=a>; rel="prev"')).toBeUndefined();
   });

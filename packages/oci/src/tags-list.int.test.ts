@@ -21,7 +21,9 @@ describe('listing a repository’s tags', () => {
     const image = await writeRandomImage(join(dir, randomUUID()), [100]);
     const client = new RegistryClient({ url: registry.url });
     const repository = `acme/${randomUUID()}`;
-    await pushLayout(client, repository, image.layout, image.root, { tags: ['main-0123456-1', 'v1', 'latest'] });
+    await pushLayout(client, repository, image.layout, image.root, {
+      tags: ['main-0123456-1', 'v1', 'latest'],
+    });
     expect((await client.listTags(repository)).sort()).toEqual(['latest', 'main-0123456-1', 'v1']);
     client.close();
   });
@@ -35,7 +37,10 @@ describe('listing a repository’s tags', () => {
   it('follows Link rel="next" through the pages of a registry that paginates', async () => {
     const pages: Record<string, { tags: string[]; next?: string }> = {
       '/v2/acme/paged/tags/list': { tags: ['a', 'b'], next: '/v2/acme/paged/tags/list?last=b&n=2' },
-      '/v2/acme/paged/tags/list?last=b&n=2': { tags: ['c', 'd'], next: '/v2/acme/paged/tags/list?last=d&n=2' },
+      '/v2/acme/paged/tags/list?last=b&n=2': {
+        tags: ['c', 'd'],
+        next: '/v2/acme/paged/tags/list?last=d&n=2',
+      },
       '/v2/acme/paged/tags/list?last=d&n=2': { tags: ['e'] },
     };
     const asked: string[] = [];

@@ -48,6 +48,29 @@ describe('a stage runner', () => {
     expect(await h.look.count(subjectFor(app, 'build.started'))).toBe(1);
   });
 
+  it('calls beforeEnqueue with each consumed event before its job runs, again when it threw', async () => {
+    const calls: string[] = [];
+    let failures = 1;
+    const runner = h.runner({
+      beforeEnqueue: async ({ name, event }) => {
+        calls.push(`before ${name} ${event.id}`);
+        if (failures-- > 0) throw new Error('Redis away');
+      },
+      handlers: {
+        'source.received': async (event) => {
+          calls.push(`run ${event.id}`);
+          return [];
+        },
+      },
+    });
+    await runner.start();
+    const source = sourceReceived(app);
+    await h.bus.publish(source);
+    await h.waitForState(jobIdFor(source), 'completed');
+    const before = `before source.received ${source.id}`;
+    expect(calls).toEqual([before, before, `run ${source.id}`]);
+  });
+
   it('answers ping once started and Redis answers', async () => {
     const runner = h.runner({ handlers: { 'source.received': async () => [] } });
     await expect(runner.ping()).rejects.toMatchObject({ code: 'GITOPS_QUEUE_UNAVAILABLE' });

@@ -1,3 +1,4 @@
+import { natsConnectOptions } from '@gitops/config';
 import { STREAM_NAME } from '@gitops/contracts';
 import { type JetStreamManager, type StoredMsg, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -11,9 +12,10 @@ export interface Inspector {
   close(): Promise<void>;
 }
 
-/** A connection of the test's own, to look at what the code under test stored. */
+/** A connection of the test's own (as the user in `url`, when it names one), to look at what the code under test stored. */
 export async function inspect(url: string): Promise<Inspector> {
-  const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+  const servers = natsConnectOptions({ NATS_URL: [url] });
+  const nc = await connect({ ...servers, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
   const jsm = await jetstreamManager(nc, { timeout: 2000 });
   return {
     jsm,

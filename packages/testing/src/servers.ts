@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type ServerProcess, type ServerSpec, startServerProcess } from './process-server.js';
 
 /** A server whose clients need only its URL. */
@@ -6,26 +8,71 @@ async function startUrlServer(scheme: string, spec: ServerSpec): Promise<ServerP
   return { ...server, url: `${scheme}://127.0.0.1:${server.port}` };
 }
 
+/** `scheme://user:password@host:port`, both parts URL-encoded. */
+const withUserinfo = (url: string, user: string, password: string) =>
+  url.replace('://', `://${encodeURIComponent(user)}:${encodeURIComponent(password)}@`);
+
+export interface NatsServerOptions {
+  /** One user allowed everything (`--user`/`--pass`): `url` then carries these credentials. */
+  user?: { name: string; password: string };
+  /**
+   * nats-server configuration, such as users with permissions (`authorization { users = [...] }`)
+   * or an `include` of a file by absolute path; the command line's port, store and JetStream win.
+   */
+  config?: string;
+  /** Variables the configuration reads as `$NAME`, such as passwords. */
+  env?: Record<string, string>;
+}
+
 export interface NatsServer extends ServerProcess {
+  /** `nats://127.0.0.1:<port>`, with the `user` option's credentials when there is one. */
   url: string;
+  /** This server's URL with `user`'s credentials in it. */
+  urlAs(user: string, password: string): string;
 }
 
 /** nats-server with JetStream (file store in a temp directory) on a random port. */
-export function startNatsServer(): Promise<NatsServer> {
-  return startUrlServer('nats', {
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
+  const { user, config } = options;
+  const server = await startUrlServer('nats', {
     name: 'nats',
     command: process.env.NATS_SERVER_BIN ?? 'nats-server',
-    args: (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir],
+    args: (port, dir) => {
+      const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir];
+      if (user) args.push('--user', user.name, '--pass', user.password);
+      if (config !== undefined) {
+        writeFileSync(join(dir, 'nats.conf'), config);
+        args.push('-c', join(dir, 'nats.conf'));
+      }
+      return args;
+    },
+    ...(options.env ? { env: options.env } : {}),
   });
+  const urlAs = (name: string, password: string) => withUserinfo(server.url, name, password);
+  return { ...server, url: user ? urlAs(user.name, user.password) : server.url, urlAs };
+}
+
+export interface RedisServerOptions {
+  /** `requirepass`: `url` then carries it (`redis://:password@…`). */
+  password?: string;
+  /** An ACL user allowed everything, with `password`, instead of the default user (which is then off). */
+  user?: string;
 }
 
 export interface RedisServer extends ServerProcess {
+  /** `redis://127.0.0.1:<port>`, with the password (and user) when there is one. */
   url: string;
 }
 
+function redisAuthArgs({ password, user }: RedisServerOptions): string[] {
+  if (!password) return [];
+  if (!user) return ['--requirepass', password];
+  return ['--user', 'default', 'off', '--user', user, 'on', `>${password}`, '~*', '&*', '+@all'];
+}
+
 /** redis-server, nothing persisted, on a random port. */
-export function startRedisServer(): Promise<RedisServer> {
-  return startUrlServer('redis', {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const server = await startUrlServer('redis', {
     name: 'redis',
     command: process.env.REDIS_SERVER_BIN ?? 'redis-server',
     args: (port, dir) => [
@@ -39,6 +86,9 @@ export function startRedisServer(): Promise<RedisServer> {
       'no',
       '--dir',
       dir,
+      ...redisAuthArgs(options),
     ],
   });
+  const url = options.password ? withUserinfo(server.url, options.user ?? '', options.password) : server.url;
+  return { ...server, url };
 }

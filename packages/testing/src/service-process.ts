@@ -25,7 +25,7 @@ export async function spawnService(
   env: Record<string, string>,
   timeoutMs = 20_000,
 ): Promise<ServiceProcess> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [resolve(repoRoot, 'services', name, 'dist/main.js')], {
     cwd: repoRoot,
     env: {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { natsConnectOptions } from '@gitops/config';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
@@ -10,7 +11,7 @@ export interface StoredMessage {
 }
 
 async function readOnce(natsUrl: string, filter: string, stream: string): Promise<StoredMessage[]> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connect(natsConnectOptions({ NATS_URL: [natsUrl] }));
   try {
     const consumer = await jetstream(nc).consumers.get(stream, {
       filter_subjects: filter,
@@ -42,7 +43,8 @@ async function readOnce(natsUrl: string, filter: string, stream: string): Promis
 }
 
 /**
- * Every message stored in `stream` under `filter`, read back over a real connection. With
+ * Every message stored in `stream` under `filter`, read back over a real connection (as the user
+ * in `natsUrl`, when it names one). With
  * `atLeast`, polls until that many are stored (or `timeoutMs` passes) — for asserting on events
  * that another process publishes.
  */

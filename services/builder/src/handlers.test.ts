@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GitopsEvent } from '@gitops/contracts';
 import { testJobContext } from '@gitops/fixtures';
 import { leasedEntries } from '@gitops/fs';
 import { sourceReceived, testApplication, testLogger } from '@gitops/testing';
@@ -72,5 +73,34 @@ describe('the source.received handler', () => {
       'git server away',
     );
     expect(await leasedEntries(dataDir.root)).toEqual([]);
+  });
+
+  it('ends a build that a newer push superseded while it was queued in its one build.failed, without building or build.started', async () => {
+    const newer = new AbortController();
+    newer.abort(new BuildFailure('superseded by pipeline p9, a newer push to main', 'superseded'));
+    const published: GitopsEvent[] = [];
+    const job = testJobContext();
+    let built = false;
+    const handler = createBuildHandler({
+      ...handlerDeps(async () => {
+        built = true;
+        return redBuild;
+      }),
+      supersede: { claim: async () => ({ signal: newer.signal, release: () => undefined }) },
+      publish: async (event) => published.push(event),
+    });
+    const events = await handler(sourceReceived('demo', { pipelineId: 'p3' }), job);
+    expect(events.map((event) => event.type)).toEqual(['dev.gitops.build.failed.v1']);
+    expect(events[0]?.data).toMatchObject({ reason: 'superseded', steps: [], durationMs: 0 });
+    expect((events[0]?.data as { error: unknown }).error).toEqual({
+      message: 'superseded by pipeline p9, a newer push to main',
+    });
+    expect({ built, published, alsoPublished: job.published }).toEqual({
+      built: false,
+      published: [],
+      alsoPublished: [],
+    });
+    const log = await readFile(dataDir.log('demo', 'p3').path, 'utf8');
+    expect(log).toContain('not built: superseded by pipeline p9, a newer push to main');
   });
 });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GitopsEvent } from '@gitops/contracts';
+import { testJobContext } from '@gitops/fixtures';
 import {
   type RedisServer,
   type RegistryServer,
@@ -10,7 +11,6 @@ import {
   startRedisServer,
   startRegistry,
   testApplication,
-  testLogger,
 } from '@gitops/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ import { DurableBuildNumbers } from './build-numbers.js';
 import { pusherHandlers } from './handlers.js';
 import { writeBuild } from './test/layouts.js';
 
-const ctx = { logger: testLogger(), jobId: 'j', attempt: 1, signal: new AbortController().signal };
+const ctx = testJobContext();
 
 describe('build numbers after Redis loses its data, against a real registry and Redis', () => {
   let redisServer: RedisServer;

@@ -98,13 +98,17 @@ describe('durable build numbers', () => {
   });
 
   it('adopts a version tag at the image that no provenance claims: a push that stopped before attaching', async () => {
-    const registry = fakeRegistry({ 'main-0123456-4': DIGEST, 'main-0123456-5': DIGEST }, [provenanceOf('p1', 4)]);
+    const registry = fakeRegistry({ 'main-0123456-4': DIGEST, 'main-0123456-5': DIGEST }, [
+      provenanceOf('p1', 4),
+    ]);
     const numbers = new DurableBuildNumbers(memoryCounter(), registry);
     expect(await numbers.allocate(build('p2'))).toBe(5);
   });
 
   it('allocates anew when this commit’s tags are all claimed or point at another image', async () => {
-    const registry = fakeRegistry({ 'main-0123456-4': DIGEST, 'main-0123456-5': OTHER }, [provenanceOf('p1', 4)]);
+    const registry = fakeRegistry({ 'main-0123456-4': DIGEST, 'main-0123456-5': OTHER }, [
+      provenanceOf('p1', 4),
+    ]);
     const numbers = new DurableBuildNumbers(memoryCounter(), registry);
     expect(await numbers.allocate(build('p2'))).toBe(6);
   });

@@ -1,7 +1,8 @@
+import type { GitopsEvent } from '@gitops/contracts';
 import { AppError, classify } from '@gitops/errors';
 import { testJobContext } from '@gitops/fixtures';
 import type { LeaseHolder } from '@gitops/fs';
-import { TEST_SHA as SHA, buildSucceeded, testApplication, testLogger } from '@gitops/testing';
+import { TEST_SHA as SHA, buildSucceeded, testApplication } from '@gitops/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { registryOutage } from './errors.js';
 import { type PusherDeps, pusherExhausted, pusherHandlers } from './handlers.js';
@@ -171,7 +172,7 @@ describe('the build.succeeded handler', () => {
     const outage = registryOutage(unavailable);
     expect(classify(outage)).toBe('drop');
     const [failed] = pusherExhausted(deps)({ name: 'build.succeeded', event }, outage);
-    expect(failed?.data.error.message).toBe(
+    expect((failed as GitopsEvent<'image.failed'>).data.error.message).toBe(
       'GITOPS_IMAGE_REGISTRY_OUTAGE: the registry stayed unavailable for the whole REGISTRY_RETRY_BUDGET; giving up: GITOPS_REGISTRY_UNAVAILABLE: PUT blob sha256:ab (acme/hello): connect ECONNREFUSED (retry budget of 3s spent: 9 tries in 3s)',
     );
   });

@@ -140,7 +140,8 @@ export function provenanceClaims(artifacts: { mediaType: string; bytes: Buffer }
     const definition = statement?.predicate?.buildDefinition;
     if (definition?.buildType !== BUILD_TYPE) continue;
     const { pipelineId, buildNumber } = definition.internalParameters ?? {};
-    if (typeof pipelineId === 'string' && Number.isSafeInteger(buildNumber)) claims.set(pipelineId, buildNumber);
+    if (typeof pipelineId === 'string' && Number.isSafeInteger(buildNumber))
+      claims.set(pipelineId, buildNumber);
   }
   return claims;
 }

@@ -5,6 +5,8 @@ export interface PrintLogOptions {
   pipelineId: string;
   /** Keep printing as the log grows, until the build ends (the builder's `?follow=1`). */
   follow: boolean;
+  /** A token of the builder's GITOPS_API_TOKENS_FILE, sent as `Authorization: Bearer`. */
+  token?: string | undefined;
 }
 
 const reason = (err: unknown) => {
@@ -33,11 +35,15 @@ export async function printBuildLog(options: PrintLogOptions, out: Output): Prom
   if (options.follow) url.searchParams.set('follow', '1');
   let res: Response;
   try {
-    res = await fetch(url);
+    res = await fetch(url, options.token ? { headers: { authorization: `Bearer ${options.token}` } } : {});
   } catch (err) {
     throw new Error(`cannot reach the builder at ${options.builderUrl}: ${reason(err)}`);
   }
   if (res.status === 404) throw new Error(`no build log for pipeline ${options.pipelineId}`);
+  if (res.status === 401) {
+    const hint = options.token ? '' : ' (give a token with --token or GITOPS_API_TOKEN)';
+    throw new Error(`the builder refused the request: ${await problemOf(res)}${hint}`);
+  }
   if (!res.ok || !res.body) throw new Error(`the builder answered ${res.status}: ${await problemOf(res)}`);
   try {
     for await (const chunk of res.body) out.write(chunk);

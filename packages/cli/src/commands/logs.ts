@@ -18,6 +18,7 @@ export const logsCommand = defineCommand({
         'builder-url',
         envFlag("the builder's HTTP address", 'GITOPS_BUILDER_URL', 'http://127.0.0.1:8092'),
       )
+      .option('token', envFlag("a token of the builder's GITOPS_API_TOKENS_FILE", 'GITOPS_API_TOKEN'))
       .example('$0 logs hello-3f2a9c0d1e4b -f', 'watch a build as it runs'),
   run: async (args, io) =>
     printBuildLog(
@@ -31,6 +32,7 @@ export const logsCommand = defineCommand({
         ),
         pipelineId: args.pipelineId,
         follow: args.follow === true,
+        token: args.token?.trim() || io.env.GITOPS_API_TOKEN?.trim() || undefined,
       },
       io.stdout,
     ),

@@ -3,6 +3,7 @@ import { eventNames } from '@gitops/contracts';
 import { paintFor } from '../colour.js';
 import { type OutputFormat, envFlag, flagValue, outputFlag } from '../flags.js';
 import { type Io, println } from '../io.js';
+import { natsOptionsFrom } from '../nats/connect.js';
 import { formatEvent, jsonLine } from '../nats/format-event.js';
 import { type TailOptions, exitCodeOf, tailEvents } from '../nats/tail-events.js';
 import { UsageError } from '../usage.js';
@@ -51,7 +52,7 @@ function tailOptions(args: TailArgs, io: Io): TailOptions {
   const paint = paintFor(io.stdout, io.env, args.color);
   const natsUrls = env.urls('nats://127.0.0.1:4222', ['nats:', 'tls:']);
   return {
-    servers: flagValue('nats-url', args.natsUrl, natsUrls, io, 'NATS_URL'),
+    nats: natsOptionsFrom(flagValue('nats-url', args.natsUrl, natsUrls, io, 'NATS_URL'), io.env),
     subject: subjectOf(args.subject, args.app),
     fromStart: args.fromStart === true,
     count:
@@ -89,7 +90,14 @@ export const tailCommand = defineCommand({
         requiresArg: true,
         describe: 'give up after this long (500ms, 30s, 5m) and exit 1',
       })
-      .option('nats-url', envFlag('NATS server(s), comma separated', 'NATS_URL', 'nats://127.0.0.1:4222'))
+      .option(
+        'nats-url',
+        envFlag(
+          'NATS server(s), comma separated; nats://user:password@host authenticates, as do NATS_CREDS and NATS_TOKEN',
+          'NATS_URL',
+          'nats://127.0.0.1:4222',
+        ),
+      )
       .option('output', outputFlag)
       .option('json', { type: 'boolean', hidden: true, describe: 'same as -o json' })
       .example('$0 tail --app hello --until image.pushed,build.failed', "hello's next push, to its end")

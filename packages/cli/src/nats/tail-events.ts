@@ -1,10 +1,12 @@
 import { STREAM_NAME, SUBJECT_PREFIX } from '@gitops/contracts';
+import type { NatsConnectOptions } from '@gitops/config';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import { type NatsConnection, connect } from '@nats-io/transport-node';
+import { connectNats } from './connect.js';
 import { pipelineOf } from './format-event.js';
 
 export interface TailOptions {
-  servers: string[];
+  /** The servers and credentials (`natsOptionsFrom`). */
+  nats: NatsConnectOptions;
   /** A subject under `gitops.v1.` (`hello.>`, `*.build.failed`), or a full one. */
   subject: string;
   fromStart: boolean;
@@ -33,21 +35,13 @@ export function exitCodeOf(outcome: TailOutcome, options: Pick<TailOptions, 'cou
   return options.count && outcome.seen < options.count ? 1 : 0;
 }
 
-async function connectTo(servers: string[]): Promise<NatsConnection> {
-  try {
-    return await connect({ servers, name: 'gitops-cli' });
-  } catch (err) {
-    throw new Error(`cannot reach NATS at ${servers.join(', ')}: ${(err as Error).message}`);
-  }
-}
-
 /**
  * Follows events from the GITOPS stream with an ordered (ephemeral) consumer, so it needs no
  * durable state and misses nothing that is stored. Ends after `count` events, at an `until`
  * event, or when `timeoutMs` passes first.
  */
 export async function tailEvents(options: TailOptions): Promise<TailOutcome> {
-  const nc = await connectTo(options.servers);
+  const nc = await connectNats(options.nats);
   try {
     const subject = options.subject.startsWith(SUBJECT_PREFIX)
       ? options.subject
