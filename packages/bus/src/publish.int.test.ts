@@ -64,7 +64,7 @@ describe('bus.publish', () => {
     const subject = subjectFor(event.data.app, 'source.received');
     const plain = await connect({ servers: nats.url });
     const seen: string[] = [];
-    plain.subscribe(subject, { callback: (_err, msg) => seen.push(msg.subject) });
+    plain.subscribe(subject, { callback: (_err, msg) => void seen.push(msg.subject) });
     await plain.flush();
     const first = await bus.publish(event, { once: true });
     const repeats = [await bus.publish(event, { once: true }), await bus.publish(event, { once: true })];

@@ -50,7 +50,7 @@ export const serviceEnv = (port: number) =>
     GITOPS_DEDUPE_WINDOW: env
       .duration('72h')
       .describe(
-        'the JetStream duplicate window: how long an event id (and so a webhook delivery id) is remembered; GitHub redelivers up to 3 days later',
+        'the JetStream duplicate window: how long an event id (and so a pushed ref update) is remembered; GitHub redelivers up to 3 days later',
       ),
     GITOPS_STREAM_MAX_AGE: env.duration('30d').describe('how long events stay in the `GITOPS` stream'),
   }) satisfies EnvSpec;

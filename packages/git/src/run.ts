@@ -11,6 +11,11 @@ export interface GitContext {
   /** Aborting kills git (and what it started: ssh, the HTTP helper) and rejects with a GitError. */
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * Told of every git started (each leads a process group of its own), its answer called once that
+   * git exited: a caller registers them so that no git outlives the caller's own death.
+   */
+  trackProcess?(pid: number | undefined): () => void;
 }
 
 export interface GitRunOptions extends GitContext {
@@ -87,6 +92,7 @@ export function execGit(args: string[], options: GitRunOptions = {}): Promise<Gi
     const env = { ...(options.access?.env ?? hermeticEnv()), ...options.env };
     const child = spawn('git', args, { cwd: options.cwd, env, detached: true, stdio: 'pipe' });
     const output = collect(child);
+    const untrack = options.trackProcess?.(child.pid) ?? (() => undefined);
     const kill = () => killGroup(child);
     signal?.addEventListener('abort', kill, { once: true });
     // git may exit without reading all of its input; that is not the failure to report.
@@ -94,11 +100,13 @@ export function execGit(args: string[], options: GitRunOptions = {}): Promise<Gi
     child.stdin.end(options.input ?? '');
     child.once('error', (cause) => {
       signal?.removeEventListener('abort', kill);
+      untrack();
       const secrets = options.access?.secrets ?? [];
       reject(new GitError({ args, failure: 'failed', detail: cause.message, secrets, cause }));
     });
     child.once('close', (code, killedBy) => {
       signal?.removeEventListener('abort', kill);
+      untrack();
       if (signal?.aborted) reject(stopped(args, options, signal));
       else resolve(output(code ?? 128 + (killedBy ? constants.signals[killedBy] : 0)));
     });

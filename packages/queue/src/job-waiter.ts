@@ -6,17 +6,13 @@ import type { Queue } from 'bullmq';
 import { enqueueEvent } from './enqueue.js';
 import { jobIdFor } from './job-id.js';
 import { type ResultDelivery, jobDoneKey } from './result-delivery.js';
-import type { StageJobData } from './stage-options.js';
+import type { StageJobData, WaiterTuning } from './stage-options.js';
 
-export interface JobWaiterOptions {
+export interface JobWaiterOptions extends WaiterTuning {
   queue: Queue<StageJobData>;
   name: string;
   results: ResultDelivery;
   logger: Logger;
-  /** How often the ledger is asked whether the job finished (default 1 s). */
-  pollMs?: number;
-  /** How often the job's presence in Redis is checked and the message's ack timer reset (default 10 s). */
-  checkMs?: number;
 }
 
 const stopping = () =>

@@ -2,7 +2,6 @@ import type { Bus, ConsumeOptions } from '@gitops/bus';
 import type { AnyEvent, EventName, GitopsEvent } from '@gitops/contracts';
 import type { Logger, Metrics } from '@gitops/telemetry';
 import type { Redis } from 'ioredis';
-import type { JobWaiterOptions } from './job-waiter.js';
 
 /** What a handler gets besides its event. */
 export interface JobContext {
@@ -79,9 +78,16 @@ export interface StageRunnerOptions {
    */
   outboxDir?: string;
   /** How the held message of a queued job checks on it (tests shorten it). */
-  waiter?: Pick<JobWaiterOptions, 'pollMs' | 'checkMs'>;
+  waiter?: WaiterTuning;
   logger: Logger;
   metrics?: Metrics;
+}
+
+export interface WaiterTuning {
+  /** How often the ledger is asked whether the job finished (default 1 s). */
+  pollMs?: number;
+  /** How often the job's presence in Redis is checked and the message's ack timer reset (default 10 s). */
+  checkMs?: number;
 }
 
 /** What a job stores: the event and the trace context of the message that brought it. */

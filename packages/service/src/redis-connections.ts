@@ -72,6 +72,23 @@ export class RedisConnections {
     }
   }
 
+  /**
+   * For the start: a Redis that refuses REDIS_URL's credentials stops the service with one line
+   * (retrying cannot help), while one that is merely down is waited for, as at any other time.
+   */
+  async checkCredentials(): Promise<void> {
+    try {
+      await this.shared().ping();
+    } catch (err) {
+      const message = (err as Error).message;
+      if (!/^(WRONGPASS|NOAUTH|NOPERM)/.test(message)) return;
+      throw new AppError(
+        'GITOPS_QUEUE_AUTH_REFUSED',
+        `Redis at ${redactUrls(this.settings.url)} (REDIS_URL) refused the credentials: ${message}`,
+      );
+    }
+  }
+
   close(): void {
     for (const connection of this.#opened.splice(0)) connection.disconnect();
     this.#shared = undefined;

@@ -81,6 +81,7 @@ export async function startService<S extends ServiceEnvSpec>(
       closers.add(() => runner.stop(stopBudget));
       await runner.start();
     }
+    if (redis.used) await redis.checkCredentials();
     for (const task of parts.tasks ?? []) {
       closers.add(() => task.stop());
       await task.start();

@@ -4,6 +4,7 @@ export * from './ports.js';
 export * from './process-server.js';
 export * from './registry.js';
 export * from './servers.js';
+export * from './nats-users.js';
 export * from './stream-reader.js';
 export * from './service-process.js';
 export * from './events.js';

@@ -128,7 +128,8 @@ describe('the build stage, against real NATS, Redis and git servers', () => {
   it('supersedes the builds still queued behind a slow one, without running them, and builds only the newest push', async () => {
     await h.replica([testApplication(app, { repoURL: repo.url })]); // BUILDER_CONCURRENCY 1
     const ran = await mkdtemp(join(tmpdir(), 'builder-ran-'));
-    const slowStep = (n: number) => `steps: [{ name: test, run: "touch ${join(ran, String(n))}; sleep 60" }]\n`;
+    const slowStep = (n: number) =>
+      `steps: [{ name: test, run: "touch ${join(ran, String(n))}; sleep 60" }]\n`;
     const first = pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': slowStep(1) }));
     await h.bus.bus.publish(first);
     await vi.waitFor(() => readFile(join(ran, '1')), { timeout: 20_000, interval: 100 });

@@ -104,7 +104,14 @@ export class RedisSupersede implements SupersedeCoordinator {
 
   #claimKey(claim: Claim): Promise<string> {
     const ttl = this.options.ttlMs ?? 7 * 24 * 3_600_000;
-    return this.redis.eval(CLAIM, 1, keyOf(claim), claim.receivedAt, claim.pipelineId, ttl) as Promise<string>;
+    return this.redis.eval(
+      CLAIM,
+      1,
+      keyOf(claim),
+      claim.receivedAt,
+      claim.pipelineId,
+      ttl,
+    ) as Promise<string>;
   }
 }
 

@@ -16,14 +16,14 @@ export const webhookErrors = {
       `application ${apps.join(', ')} has no webhook secret configured, so every delivery is refused`,
       { statusCode: 401 },
     ),
-  ambiguousRepository: (apps: { name: string; repoURL: string }[]) =>
-    new AppError(
+  ambiguousRepository: (apps: { name: string; repoURL: string }[]) => {
+    const named = apps.map((app) => `${app.name}: ${app.repoURL}`).join(', ');
+    return new AppError(
       'GITOPS_WEBHOOK_AMBIGUOUS_REPOSITORY',
-      `the payload names the repositories of several applications (${apps
-        .map((app) => `${app.name}: ${app.repoURL}`)
-        .join(', ')}); one delivery must name one repository, so none is started`,
+      `the payload names the repositories of several applications (${named}); one delivery must name one repository, so no pipeline is started`,
       { statusCode: 400 },
-    ),
+    );
+  },
   badSignature: () =>
     new AppError('GITOPS_WEBHOOK_BAD_SIGNATURE', 'signature or token is missing or does not match', {
       statusCode: 401,

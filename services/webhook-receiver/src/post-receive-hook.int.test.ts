@@ -63,7 +63,11 @@ spec:
   it('delivers a commit with a 2 MiB message, cut, and exits 0', async () => {
     const message = `Add the fixtures\n\n${'x'.repeat(2 * MiB)}\n`;
     const { bare, sha } = await repositoryWith(message);
-    const hook = await runHook(bare, `${ZERO} ${sha} refs/heads/main`, hookEnv(`${receiver.url}/webhooks/generic`));
+    const hook = await runHook(
+      bare,
+      `${ZERO} ${sha} refs/heads/main`,
+      hookEnv(`${receiver.url}/webhooks/generic`),
+    );
     expect(hook.stderr).toMatch(/gitops: refs\/heads\/main: 202 pipeline hello-[0-9a-f]{16}/);
     expect(hook.code).toBe(0);
     const [stored] = await fixture.events('gitops.v1.hello.source.received', 1);
@@ -116,8 +120,11 @@ describe('the post-receive hook, against a receiver that is away', () => {
       const [first, ...retries] = double.received;
       const deliveryId = JSON.parse(first!.body).deliveryId;
       expect(deliveryId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(first!.signature).toBe(`sha256=${createHmac('sha256', SECRET).update(first!.body).digest('hex')}`);
-      for (const retry of retries) expect(retry).toMatchObject({ body: first!.body, signature: first!.signature });
+      expect(first!.signature).toBe(
+        `sha256=${createHmac('sha256', SECRET).update(first!.body).digest('hex')}`,
+      );
+      for (const retry of retries)
+        expect(retry).toMatchObject({ body: first!.body, signature: first!.signature });
       // Retry-After: 3 is honoured over the shorter backoff (1 s, 2 s) of the first attempts.
       const gaps = double.received.slice(1).map((r, i) => r.at - double.received[i]!.at);
       for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(2900);

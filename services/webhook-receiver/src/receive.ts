@@ -24,8 +24,8 @@ export function authenticate(
 
 /**
  * The targets, once they are known to share one repository. A payload names its repository in several
- * forms (clone, ssh, html URL); were two of them another application's, which would be the right one is
- * unknowable, so the delivery is refused rather than starting two pipelines.
+ * forms (clone, ssh, html URL); should two forms belong to two applications, which one is meant cannot
+ * be known, so the delivery is refused rather than starting a pipeline for each (docs/webhooks.md).
  */
 export function oneRepository(targets: WebhookTarget[]): WebhookTarget[] {
   const repositories = new Set(targets.map((t) => t.app.source.repoKey));

@@ -103,7 +103,9 @@ describe('the webhook receiver service, storing into a real JetStream', () => {
     });
     const stored = await readStream(fixture.nats.url, 'gitops.v1.hello.source.received');
     const ofPipeline = stored.filter((m) => m.json.subject === first.json().pipelineId);
-    expect(ofPipeline.map((m) => (m.json.data as { deliveryId: string }).deliveryId)).toEqual([firstDelivery]);
+    expect(ofPipeline.map((m) => (m.json.data as { deliveryId: string }).deliveryId)).toEqual([
+      firstDelivery,
+    ]);
   });
 
   it('starts a new pipeline for the same ref and after reached from another before', async () => {

@@ -11,6 +11,7 @@ import {
   runGit,
 } from '@gitops/git';
 import { BuildFailure, builderErrors } from '../errors.js';
+import { guardProcessGroup } from '../orphan-guard.js';
 
 export interface CheckoutRequest {
   /** The application's repository URL (from the application file, never from the webhook). */
@@ -92,7 +93,7 @@ const localFailure = (err: unknown) =>
  */
 export async function checkout(request: CheckoutRequest): Promise<{ commitTime: Date }> {
   const { mirror, sha, dir } = request;
-  const git: GitContext = { access: request.access, signal: request.signal };
+  const git: GitContext = { access: request.access, signal: request.signal, trackProcess: guardProcessGroup };
   try {
     await ensureMirror(mirror, git);
     await fetchIntoMirror(request, git);

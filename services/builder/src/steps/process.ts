@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { guardProcessGroup } from '../orphan-guard.js';
 
 export interface ProcessOptions {
   /** A shell command line, run with `sh -c`. */
@@ -60,7 +61,8 @@ function groupStopper(pid: number | undefined, graceMs: number) {
 /**
  * Runs a command in a process group of its own (`detached`), so that a timeout or a cancellation
  * kills the children it left running too: SIGTERM to the group, SIGKILL after the grace period.
- * Whatever is left in the group when the shell exits is killed as well, so no step outlives itself.
+ * Whatever is left in the group when the shell exits is killed as well, so no step outlives itself,
+ * nor the builder (guardProcessGroup).
  */
 export async function runProcess(options: ProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
@@ -71,6 +73,7 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessResult
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const group = groupStopper(child.pid, options.killGraceMs ?? 5000);
+  const unguard = guardProcessGroup(child.pid);
   const timer = setTimeout(() => group.stop('timeout'), options.timeoutMs);
   const onAbort = () => group.stop('abort');
   if (options.signal.aborted) onAbort();
@@ -84,6 +87,7 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessResult
   clearTimeout(timer);
   options.signal.removeEventListener('abort', onAbort);
   group.finish();
+  unguard();
   // A grandchild that left the group (setsid) may hold the pipes open; do not wait for it forever.
   await Promise.race([closed, sleep(2000, undefined, { ref: false })]);
   child.stdout.destroy();

@@ -78,13 +78,15 @@ describe('commit timestamps', () => {
     );
   });
 
-  it.each([['not a date'], ['2012-01-03 23:36:29'], [1700000000], [`2012-01-03T23:36:29.${'0'.repeat(100)}Z`]])(
-    'drops an unreadable timestamp (%s)',
-    (value) => {
-      const head = commitAmong([commit(value)], AFTER);
-      expect(head).toEqual({ sha: AFTER, message: 'm', author: { name: 'a', email: '' } });
-    },
-  );
+  it.each([
+    ['not a date'],
+    ['2012-01-03 23:36:29'],
+    [1700000000],
+    [`2012-01-03T23:36:29.${'0'.repeat(100)}Z`],
+  ])('drops an unreadable timestamp (%s)', (value) => {
+    const head = commitAmong([commit(value)], AFTER);
+    expect(head).toEqual({ sha: AFTER, message: 'm', author: { name: 'a', email: '' } });
+  });
 });
 
 describe('repoURLs', () => {

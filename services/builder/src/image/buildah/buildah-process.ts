@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { guardProcessGroup } from '../../orphan-guard.js';
 import { imageErrors } from '../errors.js';
 
 export interface BuildahCall {
@@ -55,8 +56,9 @@ function killGroupOnAbort(pid: number, signal: AbortSignal): () => void {
 
 /**
  * Runs buildah in its own process group, so an abort stops it together with the RUN commands it
- * started (SIGTERM to the group, then SIGKILL). Resolves with the exit code and output; rejects with
- * GITOPS_BUILD_BUILDAH_MISSING when buildah is not installed.
+ * started (SIGTERM to the group, then SIGKILL), and so does the builder's death (guardProcessGroup).
+ * Resolves with the exit code and output; rejects with GITOPS_BUILD_BUILDAH_MISSING when buildah is
+ * not installed.
  */
 export function runBuildah(globalArgs: string[], call: BuildahCall): Promise<BuildahExit> {
   return new Promise((resolve, reject) => {
@@ -65,6 +67,7 @@ export function runBuildah(globalArgs: string[], call: BuildahCall): Promise<Bui
       env: call.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const unguard = guardProcessGroup(child.pid);
     const tail: string[] = [];
     const onLine = (line: string) => {
       call.onLine?.(line);
@@ -85,10 +88,12 @@ export function runBuildah(globalArgs: string[], call: BuildahCall): Promise<Bui
     });
     child.once('error', (err: NodeJS.ErrnoException) => {
       cleanUp();
+      unguard();
       reject(err.code === 'ENOENT' ? imageErrors.buildahMissing(err) : err);
     });
     child.once('close', (code) => {
       cleanUp();
+      unguard();
       resolve({ code, stdout, tail });
     });
   });
