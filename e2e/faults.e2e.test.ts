@@ -34,11 +34,20 @@ describe('a builder killed with SIGKILL in the middle of a build', () => {
   let redis: RedisServer;
   let gitServer: GitServer;
   const builders: ServiceProcess[] = [];
+  /** Process groups a failed assertion would leave running. */
+  const stepGroups: number[] = [];
 
   beforeAll(async () => {
     [bus, redis, gitServer] = await Promise.all([startBusFixture(), startRedisServer(), startGitServer()]);
   });
   afterAll(async () => {
+    for (const group of stepGroups) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // gone, as it should be
+      }
+    }
     await Promise.all(builders.map((builder) => builder.stop()));
     await Promise.all([bus?.dispose(), redis?.dispose(), gitServer?.dispose()]);
   });
@@ -84,6 +93,7 @@ describe('a builder killed with SIGKILL in the middle of a build', () => {
     await vi.waitFor(() => readFile(pidsFile), { timeout: 20_000, interval: 100 });
     const pids = (await readFile(pidsFile, 'utf8')).trim().split(' ').map(Number);
     expect(pids).toHaveLength(2);
+    stepGroups.push(pids[0]!); // the step's shell leads its process group
 
     killed.child.kill('SIGKILL');
     await vi.waitFor(() => expect(killed.child.signalCode).toBe('SIGKILL'));
@@ -94,7 +104,7 @@ describe('a builder killed with SIGKILL in the middle of a build', () => {
 
     builders.push(await spawnService('builder', env));
     const restarted = Date.now();
-    const events = () => bus.events(`gitops.v1.slow.build.>`, 0);
+    const events = () => bus.events('gitops.v1.slow.build.>', 0);
     await vi.waitFor(async () => expect((await events()).filter(isTerminal)).toHaveLength(1), {
       timeout: 20_000,
       interval: 200,

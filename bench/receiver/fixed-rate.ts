@@ -16,15 +16,21 @@ const percentile = (sorted: number[], p: number) =>
 
 export async function fixedRate(
   url: string,
-  options: { rate: number; durationS: number; body: string; headers: () => Record<string, string> },
+  options: {
+    rate: number;
+    durationS: number;
+    /** The body and headers of each request. */
+    next: () => { body: string; headers: Record<string, string> };
+  },
 ): Promise<FixedRateResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const latencies: number[] = [];
   let errors = 0;
   const send = () =>
     new Promise<void>((resolve) => {
+      const { body, headers } = options.next();
       const started = performance.now();
-      const req = request(url, { method: 'POST', agent, headers: options.headers() }, (res) => {
+      const req = request(url, { method: 'POST', agent, headers }, (res) => {
         res.resume();
         res.on('end', () => {
           if (res.statusCode && res.statusCode >= 300) errors++;
@@ -36,7 +42,7 @@ export async function fixedRate(
         errors++;
         resolve();
       });
-      req.end(options.body);
+      req.end(body);
     });
   const total = options.rate * options.durationS;
   const start = performance.now();

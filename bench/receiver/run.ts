@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startServiceBus } from '@gitops/bus';
-import { loadConfig, serviceEnv } from '@gitops/config';
+import { loadConfig, natsConnectOptions, serviceEnv } from '@gitops/config';
 import { createLogger, createMetrics } from '@gitops/telemetry';
 import { freePort, spawnService, startNatsServer, waitForPort } from '@gitops/testing';
 import autocannon from 'autocannon';
@@ -24,12 +24,25 @@ const push = examples
   .find((e: { name: string }) => e.name === 'push')
   .examples.find((p: { ref: string; deleted: boolean }) => p.ref === 'refs/heads/master' && !p.deleted);
 const body = JSON.stringify(push);
-const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-const headers = {
-  'content-type': 'application/json',
-  'x-github-event': 'push',
-  'x-hub-signature-256': signature,
-};
+let pushes = 0;
+/**
+ * A new push per request: the same payload moved to a fresh `after` commit, signed again, under a
+ * fresh delivery id. The receiver derives the pipeline from the ref and the before/after commits,
+ * so a repeated body would only measure its duplicate answer.
+ */
+function nextPush(): { body: string; headers: Record<string, string> } {
+  const after = (++pushes).toString(16).padStart(40, '0');
+  const fresh = body.replace(`"after":"${push.after}"`, `"after":"${after}"`);
+  return {
+    body: fresh,
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(fresh).digest('hex')}`,
+      'x-github-delivery': randomUUID(),
+    },
+  };
+}
 
 interface Result {
   rps: number;
@@ -43,22 +56,7 @@ async function load(url: string, options: { connections: number }): Promise<Resu
     url: `${url}/webhooks/github`,
     duration: DURATION_S,
     connections: options.connections,
-    requests: [
-      {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': 'push',
-          'x-hub-signature-256': signature,
-        },
-        // A fresh delivery id per request: every request starts a new pipeline (no duplicate shortcut).
-        setupRequest: (request) => ({
-          ...request,
-          headers: { ...request.headers, 'x-github-delivery': randomUUID() },
-        }),
-      },
-    ],
+    requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, ...nextPush() }) }],
   });
   const bad = result.non2xx + result.errors + result.timeouts;
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: bad };
@@ -80,11 +78,16 @@ async function spawnFloor(mode: string, natsUrl: string): Promise<{ url: string;
 // A fresh nats-server for each of (a) and (b): the stream (and its 72-hour dedupe map) one target
 // filled must not slow down, or speed up, the other. (b)'s stream is provisioned as the receiver's.
 const [nats, floorNats] = await Promise.all([startNatsServer(), startNatsServer()]);
+const floorConfig = loadConfig(serviceEnv(1), { NATS_URL: floorNats.url });
 await (
-  await startServiceBus('bench', loadConfig(serviceEnv(1), { NATS_URL: floorNats.url }), {
-    logger: createLogger({ service: 'bench', level: 'warn' }),
-    metrics: createMetrics(),
-  })
+  await startServiceBus(
+    'bench',
+    { ...floorConfig, nats: natsConnectOptions(floorConfig) },
+    {
+      logger: createLogger({ service: 'bench', level: 'warn' }),
+      metrics: createMetrics(),
+    },
+  )
 ).close();
 const dir = mkdtempSync(join(tmpdir(), 'bench-receiver-'));
 writeFileSync(
@@ -128,8 +131,7 @@ for (const [name, url, pid] of targets) {
   const fixed = await fixedRate(`${url}/webhooks/github`, {
     rate: 500,
     durationS: DURATION_S,
-    body,
-    headers: () => ({ ...headers, 'x-github-delivery': randomUUID() }),
+    next: nextPush,
   });
   rows.push({ name, c64, fixed, cpuUs: ((cpuMs(pid) - before) * 1000) / fixed.sent });
 }

@@ -36,7 +36,8 @@ describe('NATS permissions per service', () => {
     await nats?.dispose();
   });
 
-  const build = (app: string) => buildSucceeded({ app, digest: `sha256:${'a'.repeat(64)}`, layout: 'images/x' });
+  const build = (app: string) =>
+    buildSucceeded({ app, digest: `sha256:${'a'.repeat(64)}`, layout: 'images/x' });
 
   it("refuses the builder's user an image.pushed, and lets the pusher's user publish it", async () => {
     const app = uniqueApp();
@@ -63,7 +64,13 @@ describe('NATS permissions per service', () => {
 
   it('refuses a wrong password, naming the servers and the user but not the password', async () => {
     const servers = [`nats://127.0.0.1:${nats.port}`];
-    const attempt = connectBus({ servers, user: 'builder', pass: 'not-the-password', name: 'x', logger: testLogger() });
+    const attempt = connectBus({
+      servers,
+      user: 'builder',
+      pass: 'not-the-password',
+      name: 'x',
+      logger: testLogger(),
+    });
     await expect(attempt).rejects.toThrow(
       `cannot connect to NATS at nats://127.0.0.1:${nats.port} as builder: Authorization Violation`,
     );

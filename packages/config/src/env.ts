@@ -128,8 +128,7 @@ export type EnvSpec = Record<string, EnvVar<unknown>>;
 export type ConfigOf<S extends EnvSpec> = { [K in keyof S]: S[K] extends EnvVar<infer T> ? T : never };
 
 /** Text with the password of every URL in it (`nats://user:pass@host`) replaced by `***`, for messages and logs. */
-export const redactUrls = (text: string): string =>
-  text.replace(/(\/\/[^\s:@/,]*):[^\s,]*@/g, '$1:***@');
+export const redactUrls = (text: string): string => text.replace(/(\/\/[^\s:@/,]*):[^\s,]*@/g, '$1:***@');
 
 export interface ConfigIssue {
   variable: string;

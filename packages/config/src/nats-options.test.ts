@@ -44,8 +44,12 @@ describe('natsConnectOptions', () => {
   it('requires TLS for a tls:// server or any TLS file, with the files it was given', () => {
     expect(natsConnectOptions({ NATS_URL: ['tls://h:4222'] }).tls).toEqual({});
     expect(
-      natsConnectOptions({ NATS_URL: ['nats://h:4222'], NATS_CA: 'ca.pem', NATS_CERT: 'c.pem', NATS_KEY: 'k.pem' })
-        .tls,
+      natsConnectOptions({
+        NATS_URL: ['nats://h:4222'],
+        NATS_CA: 'ca.pem',
+        NATS_CERT: 'c.pem',
+        NATS_KEY: 'k.pem',
+      }).tls,
     ).toEqual({ caFile: 'ca.pem', certFile: 'c.pem', keyFile: 'k.pem' });
     expect(natsConnectOptions({ NATS_URL: ['nats://h:4222'] }).tls).toBeUndefined();
   });
@@ -77,12 +81,17 @@ describe('natsConnectOptions', () => {
 
 describe('a URL password in a configuration message', () => {
   it('is replaced by *** in every URL of a text', () => {
-    expect(redactUrls(`nats://u:${SECRET}@a:1,redis://:pw@b:2/0`)).toBe('nats://u:***@a:1,redis://:***@b:2/0');
+    expect(redactUrls(`nats://u:${SECRET}@a:1,redis://:pw@b:2/0`)).toBe(
+      'nats://u:***@a:1,redis://:***@b:2/0',
+    );
   });
 
   it('never appears when a variable holding it is refused', () => {
     const message = problemOf(() =>
-      loadConfig(serviceEnv(1), { NATS_URL: `http://u:${encoded}@h:4222`, REDIS_URL: `redis://:${encoded}@h x` }),
+      loadConfig(serviceEnv(1), {
+        NATS_URL: `http://u:${encoded}@h:4222`,
+        REDIS_URL: `redis://:${encoded}@h x`,
+      }),
     );
     expect(message).toMatch(/NATS_URL must be nats:\/\/… or tls:\/\/…/);
     expect(message).toContain('http://u:***@h:4222');

@@ -25,7 +25,6 @@ export interface NatsConnectOptions {
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
 }
 
-
 interface UrlCredentials {
   server: string;
   user?: string;
@@ -63,7 +62,10 @@ function authIssues(config: NatsConfig, fromUrl: UrlCredentials[]): ConfigIssue[
     issues.push({ variable: 'NATS_CREDS', problem: `takes one of ${methods.join(', ')}, not several` });
   }
   if (Boolean(config.NATS_CERT) !== Boolean(config.NATS_KEY)) {
-    issues.push({ variable: 'NATS_CERT', problem: 'and NATS_KEY go together (a client certificate and its key)' });
+    issues.push({
+      variable: 'NATS_CERT',
+      problem: 'and NATS_KEY go together (a client certificate and its key)',
+    });
   }
   return issues;
 }

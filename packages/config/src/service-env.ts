@@ -4,13 +4,21 @@ import { type EnvSpec, env } from './env.js';
 export const natsAuthEnv = {
   NATS_CREDS: env
     .optional()
-    .describe('a NATS `.creds` file (user JWT and NKey seed) to authenticate with, instead of a password in `NATS_URL`'),
-  NATS_TOKEN: env.optional().describe('a NATS token to authenticate with, instead of a password in `NATS_URL`'),
+    .describe(
+      'a NATS `.creds` file (user JWT and NKey seed) to authenticate with, instead of a password in `NATS_URL`',
+    ),
+  NATS_TOKEN: env
+    .optional()
+    .describe('a NATS token to authenticate with, instead of a password in `NATS_URL`'),
   NATS_CA: env
     .optional()
-    .describe("a CA certificate file (PEM) for NATS's TLS certificate; setting it (or `NATS_CERT`) requires TLS"),
-  NATS_CERT: env.optional().describe('a client certificate file (PEM) for NATS servers that verify clients (mutual TLS)'),
-  NATS_KEY: env.optional().describe("the private key file of `NATS_CERT`"),
+    .describe(
+      "a CA certificate file (PEM) for NATS's TLS certificate; setting it (or `NATS_CERT`) requires TLS",
+    ),
+  NATS_CERT: env
+    .optional()
+    .describe('a client certificate file (PEM) for NATS servers that verify clients (mutual TLS)'),
+  NATS_KEY: env.optional().describe('the private key file of `NATS_CERT`'),
 } satisfies EnvSpec;
 
 /** The variables every service reads (docs/configuration.md); `port` is the service's own default. */
@@ -29,7 +37,9 @@ export const serviceEnv = (port: number) =>
       ),
     REDIS_CA: env
       .optional()
-      .describe("a CA certificate file (PEM) for a `rediss://` Redis whose certificate the system's CAs do not sign"),
+      .describe(
+        "a CA certificate file (PEM) for a `rediss://` Redis whose certificate the system's CAs do not sign",
+      ),
     GITOPS_APPS: env.string('./gitops.yaml').describe('the application file (docs/applications.md)'),
     GITOPS_DATA_DIR: env
       .string('./.gitops-data')

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createMetrics } from '@gitops/telemetry';
 import { testLogger } from '@gitops/testing';
 import { describe, expect, it } from 'vitest';
-import { apiGuard, guardedRoutes, readApiTokens, parseApiTokens } from './api-tokens.js';
+import { apiGuard, guardedRoutes, parseApiTokens, readApiTokens } from './api-tokens.js';
 import { createServiceHttp } from './http.js';
 
 const CI_TOKEN = 'ci-0123456789abcdef0123';
@@ -34,8 +34,12 @@ describe('the API tokens file', () => {
     const message = refusal(() => parseApiTokens(`ci ${CI_TOKEN}\nbob ${ALICE_TOKEN} extra\n`, 'f'));
     expect(message).toBe('GITOPS_API_TOKENS_FILE f: line 2 is not "<name> <token>"');
     expect(refusal(() => parseApiTokens('bob short\n', 'f'))).toMatch(/line 1: the token is shorter than 16/);
-    expect(refusal(() => parseApiTokens(`a ${CI_TOKEN}\nb ${CI_TOKEN}\n`, 'f'))).toMatch(/line 2 repeats a token/);
-    expect(refusal(() => parseApiTokens(`a ${CI_TOKEN}\na ${ALICE_TOKEN}\n`, 'f'))).toMatch(/repeats the name a/);
+    expect(refusal(() => parseApiTokens(`a ${CI_TOKEN}\nb ${CI_TOKEN}\n`, 'f'))).toMatch(
+      /line 2 repeats a token/,
+    );
+    expect(refusal(() => parseApiTokens(`a ${CI_TOKEN}\na ${ALICE_TOKEN}\n`, 'f'))).toMatch(
+      /repeats the name a/,
+    );
     expect(refusal(() => parseApiTokens(`ci ${CI_TOKEN} x`, 'f'))).not.toContain(CI_TOKEN);
   });
 
@@ -99,7 +103,9 @@ describe('guarded API routes', () => {
       headers: { 'x-forwarded-for': '127.0.0.1' },
     });
     expect(remote.statusCode).toBe(401);
-    expect(remote.json().message).toMatch(/without GITOPS_API_TOKENS_FILE this API answers only loopback clients/);
+    expect(remote.json().message).toMatch(
+      /without GITOPS_API_TOKENS_FILE this API answers only loopback clients/,
+    );
   });
 
   it('leave /healthz, /readyz and /metrics open', async () => {

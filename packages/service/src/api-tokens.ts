@@ -66,7 +66,8 @@ export function parseApiTokens(text: string, source: string): ApiTokens {
     if (token.length < MIN_TOKEN_LENGTH) {
       throw invalidFile(source, `${where}: the token is shorter than ${MIN_TOKEN_LENGTH} characters`);
     }
-    if (entries.some((entry) => entry.name === name)) throw invalidFile(source, `${where} repeats the name ${name}`);
+    if (entries.some((entry) => entry.name === name))
+      throw invalidFile(source, `${where} repeats the name ${name}`);
     if (entries.some((entry) => entry.token === token)) throw invalidFile(source, `${where} repeats a token`);
     entries.push({ name, token });
   }
@@ -80,7 +81,10 @@ export function readApiTokens(file: string): ApiTokens {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw invalidFile(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw invalidFile(
+      file,
+      `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   return parseApiTokens(text, file);
 }

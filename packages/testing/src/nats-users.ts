@@ -7,7 +7,8 @@ import { repoRoot } from './service-process.js';
 export const NATS_USERS_FILE = resolve(repoRoot, 'infra/k8s/nats-users.conf');
 
 /** The environment variable that holds a user's password in that file: `NATS_PASSWORD_IMAGE_PUSHER`. */
-export const natsPasswordVariable = (user: string) => `NATS_PASSWORD_${user.toUpperCase().replaceAll('-', '_')}`;
+export const natsPasswordVariable = (user: string) =>
+  `NATS_PASSWORD_${user.toUpperCase().replaceAll('-', '_')}`;
 
 export interface PlatformNatsUsers {
   /** The users file as nats-server configuration (startNatsServer's `config`). */

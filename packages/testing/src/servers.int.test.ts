@@ -2,8 +2,8 @@ import { connect as connectTcp } from 'node:net';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspect } from './inspect.js';
-import { readStream } from './stream-reader.js';
 import { startNatsServer, startRedisServer } from './servers.js';
+import { readStream } from './stream-reader.js';
 
 /** What Redis on `port` answers to `commands` (RESP inline commands), as one string. */
 function redisSays(port: number, commands: string[]): Promise<string> {

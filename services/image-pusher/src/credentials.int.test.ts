@@ -51,7 +51,10 @@ describe('the image pusher with NATS and Redis credentials', () => {
     const build = buildSucceeded({ app, digest: image.root.digest, layout: image.layout });
     await bus.bus.publish(build);
     const [pushed] = await bus.events(`gitops.v1.${app}.image.>`, 1);
-    expect(pushed?.json).toMatchObject({ type: 'dev.gitops.image.pushed.v1', data: { digest: image.root.digest } });
+    expect(pushed?.json).toMatchObject({
+      type: 'dev.gitops.image.pushed.v1',
+      data: { digest: image.root.digest },
+    });
     expect((await pusher.http.inject({ url: '/readyz' })).statusCode).toBe(200);
   });
 });

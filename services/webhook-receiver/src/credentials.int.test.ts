@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
 import type { StartedService } from '@gitops/service';
-import { randomUUID } from 'node:crypto';
 import { testApplication, uniqueApp } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubBranchPush, githubHeaders } from '../test/github-example.js';

@@ -6,6 +6,7 @@ import { type CliRun, gitops } from '../test/run.js';
 
 interface Request {
   url: string;
+  authorization: string | undefined;
   res: ServerResponse;
 }
 
@@ -14,7 +15,7 @@ async function fakeBuilder() {
   const requests: Request[] = [];
   const waiting: ((request: Request) => void)[] = [];
   const server: Server = createServer((req, res) => {
-    const request = { url: req.url ?? '', res };
+    const request = { url: req.url ?? '', authorization: req.headers.authorization, res };
     const taker = waiting.shift();
     if (taker) taker(request);
     else requests.push(request);
@@ -92,6 +93,39 @@ describe('gitops logs', () => {
       code: 1,
       stdout: '',
       stderr: 'gitops logs: the builder answered 503: shutting down\n',
+    });
+  });
+
+  it('sends --token, else GITOPS_API_TOKEN, as a bearer token', async () => {
+    builder = await fakeBuilder();
+    const withFlag = gitops(['logs', 'hello-0123', '--builder-url', builder.url, '--token', 'flag-token'], {
+      env: { GITOPS_API_TOKEN: 'env-token' },
+    });
+    const first = await builder.next();
+    expect(first.authorization).toBe('Bearer flag-token');
+    first.res.end('ok\n');
+    await withFlag;
+    const fromEnv = gitops(['logs', 'hello-0123', '--builder-url', builder.url], {
+      env: { GITOPS_API_TOKEN: 'env-token' },
+    });
+    const second = await builder.next();
+    expect(second.authorization).toBe('Bearer env-token');
+    second.res.end('ok\n');
+    expect((await fromEnv).code).toBe(0);
+  });
+
+  it('says how to give a token when the builder answers 401, and exits 1', async () => {
+    builder = await fakeBuilder();
+    const run = gitops(['logs', 'hello-0123', '--builder-url', builder.url]);
+    const request = await builder.next();
+    expect(request.authorization).toBeUndefined();
+    request.res.writeHead(401, { 'content-type': 'application/json' });
+    request.res.end(JSON.stringify({ code: 'GITOPS_API_UNAUTHORIZED', message: 'this API needs a token' }));
+    expect(await run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'gitops logs: the builder refused the request: this API needs a token (give a token with --token or GITOPS_API_TOKEN)\n',
     });
   });
 

@@ -3,6 +3,7 @@ import {
   type NatsServer,
   buildFailed,
   buildStarted,
+  platformNatsUsers,
   sourceReceived,
   startNatsServer,
   uniqueApp,
@@ -94,6 +95,36 @@ describe('gitops tail', () => {
       stdout: '',
       stderr: 'gitops tail: --timeout 300ms passed after 0 event(s)\n',
     });
+  });
+
+  it("follows events on a NATS with the platform's users, as the read-only viewer", async () => {
+    const users = platformNatsUsers();
+    const secured = await startNatsServer({ config: users.config, env: users.env });
+    try {
+      const admin = await connect({
+        servers: `127.0.0.1:${secured.port}`,
+        user: 'admin',
+        pass: users.passwordOf('admin'),
+      });
+      await (await jetstreamManager(admin)).streams.add({ name: STREAM_NAME, subjects: ['gitops.v1.>'] });
+      const source = sourceReceived(uniqueApp());
+      await jetstream(admin).publish(`gitops.v1.${source.data.app}.source.received`, encodeEvent(source));
+      await admin.close();
+      const viewer = secured.urlAs('viewer', users.passwordOf('viewer'));
+      const run = await gitops(['tail', '--from-start', '--count', '1', '--timeout', '10s'], {
+        env: { NATS_URL: viewer },
+      });
+      expect(run.stderr).toBe('');
+      expect(lines(run.stdout)[0]).toContain(`gitops.v1.${source.data.app}.source.received`);
+      const refused = await gitops(['tail', '--nats-url', secured.urlAs('viewer', 'wrong-password')]);
+      expect(refused).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `gitops tail: cannot reach NATS at nats://127.0.0.1:${secured.port} as viewer: Authorization Violation\n`,
+      });
+    } finally {
+      await secured.dispose();
+    }
   });
 
   it('says in one line that NATS cannot be reached, and exits 1', async () => {

@@ -1,5 +1,5 @@
-import { STREAM_NAME, SUBJECT_PREFIX } from '@gitops/contracts';
 import type { NatsConnectOptions } from '@gitops/config';
+import { STREAM_NAME, SUBJECT_PREFIX } from '@gitops/contracts';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { connectNats } from './connect.js';
 import { pipelineOf } from './format-event.js';
