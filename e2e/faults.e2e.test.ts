@@ -1,24 +1,12 @@
-// Faults end to end: services run as their own processes against real servers, and are killed the
-// way the kernel or an operator kills them. Each case asserts what must survive and what must not.
+// Faults end to end: the platform's services run as their own processes against real servers, and
+// are killed the way the kernel or an operator kills them. Each case asserts what must survive the
+// fault and what must not.
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BusFixture, startBusFixture } from '@gitops/fixtures';
-import {
-  type GitServer,
-  type RedisServer,
-  type ServiceProcess,
-  type StoredMessage,
-  git,
-  makeCommit,
-  sourceReceived,
-  spawnService,
-  startGitServer,
-  startRedisServer,
-  testApplication,
-  writeApplications,
-} from '@gitops/testing';
+import { type Platform, source, startPlatform } from '@gitops/fixtures';
+import { type StoredMessage, readStream } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /** Running, not a zombie: an orphan reparented to a PID 1 that does not reap would stay a zombie. */
@@ -27,18 +15,32 @@ async function isRunning(pid: number): Promise<boolean> {
   return stat !== '' && stat[stat.lastIndexOf(')') + 2] !== 'Z';
 }
 
-const isTerminal = (message: StoredMessage) => message.json.type !== 'dev.gitops.build.started.v1';
+const isBuildResult = (message: StoredMessage) => message.json.type !== 'dev.gitops.build.started.v1';
+
+/**
+ * A test step that, on its first attempt, starts a background child in its process group, writes
+ * `<shell pid> <child pid>` to `<dir>/pids` and sleeps; on a later attempt (the builder that took the
+ * job over) it finds its marker in `dir` and passes at once.
+ */
+function slowOnceStep(dir: string): string {
+  const lines = [
+    `if [ -e ${dir}/attempted ]; then exit 0; fi`,
+    `touch ${dir}/attempted`,
+    'sleep 300 &',
+    `echo "$$ $!" > ${dir}/pids.tmp && mv ${dir}/pids.tmp ${dir}/pids`,
+    'wait',
+  ];
+  return `steps:\n  - name: test\n    run: |\n${lines.map((line) => `      ${line}`).join('\n')}\n`;
+}
 
 describe('a builder killed with SIGKILL in the middle of a build', () => {
-  let bus: BusFixture;
-  let redis: RedisServer;
-  let gitServer: GitServer;
-  const builders: ServiceProcess[] = [];
+  let platform: Platform;
   /** Process groups a failed assertion would leave running. */
   const stepGroups: number[] = [];
 
+  // A sandboxed step has a PID namespace of its own, which dies with it; this is the path without.
   beforeAll(async () => {
-    [bus, redis, gitServer] = await Promise.all([startBusFixture(), startRedisServer(), startGitServer()]);
+    platform = await startPlatform({ env: { BUILD_SANDBOX: 'off' } });
   });
   afterAll(async () => {
     for (const group of stepGroups) {
@@ -48,72 +50,41 @@ describe('a builder killed with SIGKILL in the middle of a build', () => {
         // gone, as it should be
       }
     }
-    await Promise.all(builders.map((builder) => builder.stop()));
-    await Promise.all([bus?.dispose(), redis?.dispose(), gitServer?.dispose()]);
+    await platform?.stop();
   });
 
   it('leaves no process of its build running, and a new builder ends the pipeline within seconds', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gitops-faults-'));
-    const repo = await gitServer.createBareRepo('acme/slow');
-    const work = join(dir, 'work');
-    await git(['clone', '-q', repo.url, work]);
-    // The first attempt leaves a background child in its process group and sleeps; the attempt of
-    // the builder that takes the job over finds the marker and passes at once.
-    const step = [
-      `if [ -e ${dir}/attempted ]; then exit 0; fi`,
-      `touch ${dir}/attempted`,
-      'sleep 300 &',
-      `echo "$$ $!" > ${dir}/pids.tmp && mv ${dir}/pids.tmp ${dir}/pids`,
-      'wait',
-    ];
-    const sha = await makeCommit(
-      work,
-      {
-        Dockerfile: 'FROM scratch\nCOPY app.txt /app.txt\n',
-        'app.txt': 'hello\n',
-        '.gitops.yaml': `steps:\n  - name: test\n    run: |\n${step.map((line) => `      ${line}`).join('\n')}\n`,
-      },
-      'a slow test',
-    );
-    await git(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
-    const app = testApplication('slow', { repoURL: repo.url });
-    const env = {
-      ...bus.env,
-      REDIS_URL: redis.url,
-      GITOPS_APPS: await writeApplications(dir, [app]),
-      GITOPS_DATA_DIR: join(dir, 'data'),
-      // The steps' own sandbox has its own PID namespace; this is the path without it.
-      BUILD_SANDBOX: 'off',
-    };
-    const killed = await spawnService('builder', env);
-    builders.push(killed);
-    const source = sourceReceived('slow', { repoURL: repo.url, commit: sha });
-    await bus.bus.publish(source);
-    const pidsFile = join(dir, 'pids');
-    await vi.waitFor(() => readFile(pidsFile), { timeout: 20_000, interval: 100 });
-    const pids = (await readFile(pidsFile, 'utf8')).trim().split(' ').map(Number);
-    expect(pids).toHaveLength(2);
-    stepGroups.push(pids[0]!); // the step's shell leads its process group
-
-    killed.child.kill('SIGKILL');
-    await vi.waitFor(() => expect(killed.child.signalCode).toBe('SIGKILL'));
-    await vi.waitFor(async () => expect(await Promise.all(pids.map(isRunning))).toEqual([false, false]), {
-      timeout: 2000,
-      interval: 50,
-    });
-
-    builders.push(await spawnService('builder', env));
-    const restarted = Date.now();
-    const events = () => bus.events('gitops.v1.slow.build.>', 0);
-    await vi.waitFor(async () => expect((await events()).filter(isTerminal)).toHaveLength(1), {
+    const sha = await platform.push('hello', { ...source, '.gitops.yaml': slowOnceStep(dir) }, 'a slow test');
+    const pids = await vi.waitFor(() => readFile(join(dir, 'pids'), 'utf8'), {
       timeout: 20_000,
-      interval: 200,
+      interval: 100,
     });
+    const [shell, child] = pids.trim().split(' ').map(Number) as [number, number];
+    stepGroups.push(shell); // the step's shell leads its process group
+
+    const killed = platform.service('builder').child;
+    killed.kill('SIGKILL');
+    await vi.waitFor(() => expect(killed.signalCode).toBe('SIGKILL'));
+    await vi.waitFor(
+      async () => expect([await isRunning(shell), await isRunning(child)]).toEqual([false, false]),
+      {
+        timeout: 2000,
+        interval: 50,
+      },
+    );
+
+    await platform.restart('builder');
+    const restarted = Date.now();
+    const results = async () =>
+      (await readStream(platform.nats.url, 'gitops.v1.hello.build.>', { timeoutMs: 0 })).filter(
+        isBuildResult,
+      );
+    await vi.waitFor(async () => expect(await results()).toHaveLength(1), { timeout: 20_000, interval: 200 });
     expect(Date.now() - restarted).toBeLessThan(15_000);
-    await sleep(2000); // a second result would be stored: the duplicate window is 200 ms here
-    const terminal = (await events()).filter(isTerminal);
-    expect(terminal.map((message) => [message.json.subject, message.json.type])).toEqual([
-      [source.data.pipelineId, 'dev.gitops.build.succeeded.v1'],
+    await sleep(2000);
+    expect((await results()).map((message) => [message.json.type, message.json.data])).toEqual([
+      ['dev.gitops.build.succeeded.v1', expect.objectContaining({ commit: sha })],
     ]);
   }, 60_000);
 });

@@ -110,3 +110,59 @@ describe('loadApplications', () => {
     expect(() => loadApplications(join(dir, 'missing.yaml'))).toThrow(/missing.yaml: cannot read: ENOENT/);
   });
 });
+
+describe('spec.build: what build steps get', () => {
+  const withBuild = (build: string) => minimal('a').replace('  image:', `  build:\n${build}\n  image:`);
+
+  it('reads plain env values as strings, secrets from a variable or a file, and the network', () => {
+    const [app] = parseApplications(
+      withBuild(`    env: { NODE_ENV: production, LEVEL: 2, VERBOSE: true }
+    secrets:
+      - { name: NPM_TOKEN, fromEnv: A_NPM_TOKEN }
+      - { name: SIGNING_KEY, fromFile: /etc/gitops-secrets/a/signing-key }
+    network: egress`),
+    );
+    expect(app?.build).toEqual({
+      context: '.',
+      dockerfile: 'Dockerfile',
+      driver: 'auto',
+      env: { NODE_ENV: 'production', LEVEL: '2', VERBOSE: 'true' },
+      secrets: [
+        { name: 'NPM_TOKEN', fromEnv: 'A_NPM_TOKEN' },
+        { name: 'SIGNING_KEY', fromFile: '/etc/gitops-secrets/a/signing-key' },
+      ],
+      network: 'egress',
+    });
+  });
+
+  it('gives steps no env, no secret and no network by default', () => {
+    expect(parseApplications(minimal('a'))[0]?.build).toMatchObject({ env: {}, secrets: [], network: 'none' });
+  });
+
+  it('refuses a secret without exactly one source, a relative file and an unknown network', () => {
+    const problems = problemsOf(
+      withBuild(`    secrets:
+      - { name: A, fromEnv: X, fromFile: /x }
+      - { name: B }
+      - { name: C, fromFile: relative/path }
+    network: host`),
+    ).join('\n');
+    expect(problems).toContain('document 1: spec.build.secrets.0');
+    expect(problems).toContain('document 1: spec.build.secrets.1');
+    expect(problems).toContain('document 1: spec.build.secrets.2');
+    expect(problems).toContain('document 1: spec.build.network');
+  });
+
+  it("refuses names the builder sets itself, and a name declared twice", () => {
+    const problems = problemsOf(
+      withBuild(`    env: { HOME: /x, GITOPS_APP: y, TOKEN: z }
+    secrets: [{ name: TOKEN, fromEnv: A_TOKEN }, { name: CI, fromEnv: B }]`),
+    );
+    expect(problems).toEqual([
+      'document 1: spec.build.env.HOME: "HOME" is set by the builder for every step',
+      'document 1: spec.build.env.GITOPS_APP: "GITOPS_APP" is set by the builder for every step',
+      'document 1: spec.build.secrets.0.name: "TOKEN" is already declared in spec.build',
+      'document 1: spec.build.secrets.1.name: "CI" is set by the builder for every step',
+    ]);
+  });
+});

@@ -28,6 +28,9 @@ function toApplication(doc: ApplicationDocument): Application {
       context: spec.build?.context ?? '.',
       dockerfile: spec.build?.dockerfile ?? 'Dockerfile',
       driver: spec.build?.driver ?? 'auto',
+      env: Object.fromEntries(Object.entries(spec.build?.env ?? {}).map(([k, v]) => [k, String(v)])),
+      secrets: spec.build?.secrets ?? [],
+      network: spec.build?.network ?? 'none',
     },
     image: { repository: spec.image.repository },
     config: {
@@ -55,6 +58,25 @@ function checkUrls(doc: ApplicationDocument): string[] {
   return problems;
 }
 
+/** Variables the builder sets for every step itself (docs/builder.md, "What a step gets"). */
+const BUILDER_SET = /^(HOME|TMPDIR|CI|GITOPS_.*)$/;
+
+/** Names of `spec.build.env` and `spec.build.secrets` a step could not get: the builder's own, or one named twice. */
+function checkBuildEnv(doc: ApplicationDocument): string[] {
+  const problems: string[] = [];
+  const named = [
+    ...Object.keys(doc.spec.build?.env ?? {}).map((name) => [`spec.build.env.${name}`, name]),
+    ...(doc.spec.build?.secrets ?? []).map((secret, i) => [`spec.build.secrets.${i}.name`, secret.name]),
+  ];
+  const seen = new Set<string>();
+  for (const [path, name] of named as [string, string][]) {
+    if (BUILDER_SET.test(name)) problems.push(`${path}: "${name}" is set by the builder for every step`);
+    else if (seen.has(name)) problems.push(`${path}: "${name}" is already declared in spec.build`);
+    seen.add(name);
+  }
+  return problems;
+}
+
 /**
  * Parses the multi-document application file. Every problem is reported at once as
  * `<file>: document <n>: <field path>: <message>`, so a bad file is fixed in one pass.
@@ -73,7 +95,7 @@ export function parseApplications(text: string, file = 'gitops.yaml'): Applicati
     if (value === null || value === undefined) return;
     const issues = validationIssues(ApplicationSchema, value);
     const doc = value as ApplicationDocument;
-    if (issues.length === 0) issues.push(...checkUrls(doc));
+    if (issues.length === 0) issues.push(...checkUrls(doc), ...checkBuildEnv(doc));
     if (issues.length > 0) {
       for (const issue of issues) problems.push(`${where}: ${issue.replace(/^\//, '').replaceAll('/', '.')}`);
       return;

@@ -3,6 +3,13 @@ import { type Static, Type } from '@sinclair/typebox';
 
 const closed = { additionalProperties: false } as const;
 const NonEmpty = Type.String({ minLength: 1 });
+const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
+
+/** A secret a build step gets as `name`, from a variable of the builder's environment or a file it can read. */
+const BuildSecret = Type.Union([
+  Type.Object({ name: EnvName, fromEnv: EnvName }, closed),
+  Type.Object({ name: EnvName, fromFile: Type.String({ pattern: '^/' }) }, closed),
+]);
 
 /** The Application document (docs/applications.md). Unknown fields are refused, not ignored. */
 export const ApplicationSchema = Type.Object(
@@ -27,6 +34,11 @@ export const ApplicationSchema = Type.Object(
               driver: Type.Optional(
                 Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('buildah')]),
               ),
+              env: Type.Optional(
+                Type.Record(EnvName, Type.Union([Type.String(), Type.Number(), Type.Boolean()]), closed),
+              ),
+              secrets: Type.Optional(Type.Array(BuildSecret)),
+              network: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('egress')])),
             },
             closed,
           ),
@@ -55,13 +67,29 @@ export const ApplicationSchema = Type.Object(
 
 export type ApplicationDocument = Static<typeof ApplicationSchema>;
 
+/** `spec.build.secrets[]`: the variable a step sees, and where the builder reads its value. */
+export type BuildSecret = Static<typeof BuildSecret>;
+
+/** What build steps may reach: `none` is loopback only, `egress` the outside through user-mode networking. */
+export type BuildNetwork = 'none' | 'egress';
+
 /** An application with every default applied and its repository identities precomputed. */
 export interface Application {
   name: string;
   source: { repoURL: string; repoKey: string; branches: string[] };
   webhook: { secretEnv?: string };
-  /** `auto`: the native driver when the Dockerfile has no RUN, else buildah. */
-  build: { context: string; dockerfile: string; driver: 'auto' | 'native' | 'buildah' };
+  /**
+   * `auto`: the native driver when the Dockerfile has no RUN, else buildah. `env` and `secrets` reach
+   * the build steps (docs/applications.md); `network` is what steps and RUN lines may reach.
+   */
+  build: {
+    context: string;
+    dockerfile: string;
+    driver: 'auto' | 'native' | 'buildah';
+    env: Record<string, string>;
+    secrets: BuildSecret[];
+    network: BuildNetwork;
+  };
   image: { repository: string };
   config: { repoURL: string; branch: string; path: string };
   destination: { namespace: string };

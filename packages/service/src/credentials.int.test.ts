@@ -14,6 +14,7 @@ import {
   sourceReceived,
   startNatsServer,
   startRedisServer,
+  testCertificates,
   testLogger,
   uniqueApp,
 } from '@gitops/testing';
@@ -123,5 +124,23 @@ describe('a service with NATS and Redis credentials', () => {
     expect(logged).toContain('WRONGPASS');
     expect(logged).toContain('"args":"[redacted]"');
     expect(logged).not.toContain('wrong-redis-pw');
+  });
+
+  it('connects to a rediss:// Redis whose certificate REDIS_CA signed', async () => {
+    const tls = await testCertificates();
+    const secure = await startRedisServer({ tls, password: REDIS_PASSWORD });
+    try {
+      const connections = new RedisConnections(
+        { url: secure.url, caFile: tls.ca },
+        createLogger({ service: 't', level: 'silent' }),
+      );
+      await expect(connections.ping()).resolves.toBeUndefined();
+      connections.close();
+      expect(
+        () => new RedisConnections({ url: redis.url, caFile: tls.ca }, createLogger({ service: 't' })),
+      ).toThrow('invalid configuration: REDIS_CA needs a rediss:// REDIS_URL (TLS)');
+    } finally {
+      await secure.dispose();
+    }
   });
 });

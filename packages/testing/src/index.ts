@@ -5,6 +5,7 @@ export * from './process-server.js';
 export * from './registry.js';
 export * from './servers.js';
 export * from './nats-users.js';
+export * from './tls.js';
 export * from './stream-reader.js';
 export * from './service-process.js';
 export * from './events.js';

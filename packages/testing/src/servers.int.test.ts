@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inspect } from './inspect.js';
 import { startNatsServer, startRedisServer } from './servers.js';
 import { readStream } from './stream-reader.js';
+import { testCertificates } from './tls.js';
 
 /** What Redis on `port` answers to `commands` (RESP inline commands), as one string. */
 function redisSays(port: number, commands: string[]): Promise<string> {
@@ -55,5 +56,18 @@ describe('servers with credentials', () => {
     expect(await redisSays(plain.port, ['AUTH r3dis-pw', 'PING'])).toBe('+OK\r\n+PONG\r\n');
     expect(await redisSays(acl.port, ['PING'])).toMatch(/^-NOAUTH/);
     expect(await redisSays(acl.port, ['AUTH builder b-pw', 'PING'])).toBe('+OK\r\n+PONG\r\n');
+  });
+
+  it('a NATS and a Redis with TLS refuse a plain connection', async () => {
+    const tls = await testCertificates();
+    const nats = await startNatsServer({ tls });
+    const redis = await startRedisServer({ tls });
+    disposers.push(nats.dispose, redis.dispose);
+    expect(redis.url).toBe(`rediss://127.0.0.1:${redis.port}`);
+    await expect(connect({ servers: `127.0.0.1:${nats.port}`, tls: null })).rejects.toThrow(/tls/i);
+    const plain = await redisSays(redis.port, ['PING']).catch((err: Error) => err.message);
+    expect(plain).not.toContain('PONG');
+    const nc = await connect({ servers: `127.0.0.1:${nats.port}`, tls: { caFile: tls.ca } });
+    await nc.close();
   });
 });

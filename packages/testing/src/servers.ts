@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ServerProcess, type ServerSpec, startServerProcess } from './process-server.js';
+import type { TestCertificates } from './tls.js';
 
 /** A server whose clients need only its URL. */
 async function startUrlServer(scheme: string, spec: ServerSpec): Promise<ServerProcess & { url: string }> {
@@ -22,6 +23,8 @@ export interface NatsServerOptions {
   config?: string;
   /** Variables the configuration reads as `$NAME`, such as passwords. */
   env?: Record<string, string>;
+  /** TLS required, with these certificates (`testCertificates`); clients use `tls://` or a CA. */
+  tls?: TestCertificates;
 }
 
 export interface NatsServer extends ServerProcess {
@@ -40,6 +43,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     args: (port, dir) => {
       const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir];
       if (user) args.push('--user', user.name, '--pass', user.password);
+      if (options.tls) args.push('--tls', '--tlscert', options.tls.cert, '--tlskey', options.tls.key);
       if (config !== undefined) {
         writeFileSync(join(dir, 'nats.conf'), config);
         args.push('-c', join(dir, 'nats.conf'));
@@ -57,11 +61,19 @@ export interface RedisServerOptions {
   password?: string;
   /** An ACL user allowed everything, with `password`, instead of the default user (which is then off). */
   user?: string;
+  /** TLS only, with these certificates (`testCertificates`): `url` is then `rediss://`. */
+  tls?: TestCertificates;
 }
 
 export interface RedisServer extends ServerProcess {
   /** `redis://127.0.0.1:<port>`, with the password (and user) when there is one. */
   url: string;
+}
+
+function redisTlsArgs(port: number, tls: RedisServerOptions['tls']): string[] {
+  if (!tls) return ['--port', String(port)];
+  const files = ['--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca];
+  return ['--port', '0', '--tls-port', String(port), ...files, '--tls-auth-clients', 'no'];
 }
 
 function redisAuthArgs({ password, user }: RedisServerOptions): string[] {
@@ -76,8 +88,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     name: 'redis',
     command: process.env.REDIS_SERVER_BIN ?? 'redis-server',
     args: (port, dir) => [
-      '--port',
-      String(port),
+      ...redisTlsArgs(port, options.tls),
       '--bind',
       '127.0.0.1',
       '--save',
@@ -89,6 +100,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       ...redisAuthArgs(options),
     ],
   });
-  const url = options.password ? withUserinfo(server.url, options.user ?? '', options.password) : server.url;
+  const plain = options.tls ? server.url.replace('redis://', 'rediss://') : server.url;
+  const url = options.password ? withUserinfo(plain, options.user ?? '', options.password) : plain;
   return { ...server, url };
 }

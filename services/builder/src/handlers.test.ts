@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GitopsEvent } from '@gitops/contracts';
 import { testJobContext } from '@gitops/fixtures';
 import { leasedEntries } from '@gitops/fs';
 import { sourceReceived, testApplication, testLogger } from '@gitops/testing';
@@ -22,7 +21,6 @@ function handlerDeps(build: HandlerDeps['build']): HandlerDeps {
     dataDir,
     results: new ResultStore(dataDir),
     supersede: { claim: async () => ({ signal: new AbortController().signal, release: () => undefined }) },
-    publish: async () => undefined,
     build,
     buildTimeoutMs: 60_000,
     logMaxBytes: 1_000_000,
@@ -78,7 +76,6 @@ describe('the source.received handler', () => {
   it('ends a build that a newer push superseded while it was queued in its one build.failed, without building or build.started', async () => {
     const newer = new AbortController();
     newer.abort(new BuildFailure('superseded by pipeline p9, a newer push to main', 'superseded'));
-    const published: GitopsEvent[] = [];
     const job = testJobContext();
     let built = false;
     const handler = createBuildHandler({
@@ -87,7 +84,6 @@ describe('the source.received handler', () => {
         return redBuild;
       }),
       supersede: { claim: async () => ({ signal: newer.signal, release: () => undefined }) },
-      publish: async (event) => published.push(event),
     });
     const events = await handler(sourceReceived('demo', { pipelineId: 'p3' }), job);
     expect(events.map((event) => event.type)).toEqual(['dev.gitops.build.failed.v1']);
@@ -95,11 +91,7 @@ describe('the source.received handler', () => {
     expect((events[0]?.data as { error: unknown }).error).toEqual({
       message: 'superseded by pipeline p9, a newer push to main',
     });
-    expect({ built, published, alsoPublished: job.published }).toEqual({
-      built: false,
-      published: [],
-      alsoPublished: [],
-    });
+    expect({ built, published: job.published }).toEqual({ built: false, published: [] });
     const log = await readFile(dataDir.log('demo', 'p3').path, 'utf8');
     expect(log).toContain('not built: superseded by pipeline p9, a newer push to main');
   });

@@ -19,8 +19,6 @@ export interface HandlerDeps {
   results: ResultStore;
   /** The handler claims the branch as its build starts; the stage runner notes pushes as they arrive. */
   supersede: Pick<SupersedeCoordinator, 'claim'>;
-  /** Publishes `build.started` as the build begins; the result goes back to the stage runner. */
-  publish(event: GitopsEvent): Promise<unknown>;
   build(request: BuildRequest): Promise<BuildOutcome>;
   buildTimeoutMs: number;
   logMaxBytes: number;
@@ -69,7 +67,7 @@ async function buildAndReport(event: Source, ctx: JobContext, deps: HandlerDeps,
     // A newer push arrived while this one waited in the queue: it never starts, so it publishes no
     // build.started, only its one build.failed (docs/builder.md, "Superseded builds").
     if (lease.signal.aborted) return notBuilt(event, lease.signal.reason, logRef, log, application);
-    await deps.publish(startedEvent(event.data, application, logRef));
+    await ctx.publish(startedEvent(event.data, application, logRef));
     if (!application) {
       const failure = new BuildFailure(`no application "${app}" in the application file`, 'invalid-config');
       return notBuilt(event, failure, logRef, log);

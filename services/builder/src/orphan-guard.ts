@@ -22,7 +22,7 @@ for id in $groups; do kill -KILL "-$id" 2>/dev/null; done`;
  * PR_SET_PDEATHSIG (`setpriv --pdeathsig`) would reach only the direct child, not what a step's shell
  * starts, and no process that leaves its group (`setsid`) is covered either way.
  */
-export class OrphanGuard {
+class OrphanGuard {
   readonly #groups = new Set<number>();
   #guard: ChildProcess | undefined;
 

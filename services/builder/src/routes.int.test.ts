@@ -96,7 +96,6 @@ describe('following a build log over HTTP', () => {
       dataDir,
       results,
       supersede: { claim: async () => ({ signal: new AbortController().signal, release: () => undefined }) },
-      publish: async () => undefined,
       build: async ({ log }): Promise<BuildOutcome> => {
         log.line('==> step test: npm test');
         await new Promise<void>((resolve) => {

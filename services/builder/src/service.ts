@@ -1,4 +1,3 @@
-import type { Bus } from '@gitops/bus';
 import type { Application } from '@gitops/config';
 import { apiGuard, defineService, guardedRoutes, readApiTokens } from '@gitops/service';
 import type { Logger } from '@gitops/telemetry';
@@ -24,7 +23,6 @@ interface BuildWiring {
   results: ResultStore;
   redactor: Redactor;
   supersede: SupersedeCoordinator;
-  bus: Bus;
   logger: Logger;
 }
 
@@ -48,13 +46,12 @@ function buildRunner({ config, env, dataDir, logger }: BuildWiring) {
 }
 
 function buildHandler(wiring: BuildWiring, onResult: ReturnType<typeof buildMetrics>) {
-  const { config, apps, dataDir, results, redactor, supersede, bus } = wiring;
+  const { config, apps, dataDir, results, redactor, supersede } = wiring;
   return createBuildHandler({
     apps: new Map(apps.map((app) => [app.name, app])),
     dataDir,
     results,
     supersede,
-    publish: (event) => bus.publish(event),
     build: buildRunner(wiring),
     buildTimeoutMs: config.BUILD_TIMEOUT,
     logMaxBytes: config.BUILD_LOG_MAX_BYTES,
@@ -69,14 +66,14 @@ const tokensGuard = (file: string | undefined) => apiGuard(file ? readApiTokens(
 export const builder = defineService({
   service: SERVICE,
   env: builderEnv,
-  create: ({ config, apps, env, bus, redis, logger, metrics }) => {
+  create: ({ config, apps, env, redis, logger, metrics }) => {
     const dataDir = new DataDir(config.GITOPS_DATA_DIR);
     const results = new ResultStore(dataDir);
     const redactor = new Redactor(secretsOf(env));
     const supersede = new RedisSupersede(redis(), {
       onError: (err) => logger.warn({ err }, 'cannot check for a newer push'),
     });
-    const wiring = { config, apps, env, dataDir, results, redactor, supersede, bus, logger };
+    const wiring = { config, apps, env, dataDir, results, redactor, supersede, logger };
     const handler = buildHandler(wiring, buildMetrics(metrics.registry));
     const appNames = apps.map((app) => app.name);
     return {
