@@ -141,19 +141,23 @@ describe('spec.build: what build steps get', () => {
 
   it('refuses a secret without exactly one source, a relative file and an unknown network', () => {
     const problems = problemsOf(
+      withBuild(`    network: host`),
+    );
+    expect(problems).toEqual(['document 1: spec.build.network: Expected union value']);
+    const sources = problemsOf(
       withBuild(`    secrets:
       - { name: A, fromEnv: X, fromFile: /x }
       - { name: B }
-      - { name: C, fromFile: relative/path }
-    network: host`),
-    ).join('\n');
-    expect(problems).toContain('document 1: spec.build.secrets.0');
-    expect(problems).toContain('document 1: spec.build.secrets.1');
-    expect(problems).toContain('document 1: spec.build.secrets.2');
-    expect(problems).toContain('document 1: spec.build.network');
+      - { name: C, fromFile: relative/path }`),
+    );
+    expect(sources).toEqual([
+      'document 1: spec.build.secrets.0: needs exactly one of fromEnv and fromFile',
+      'document 1: spec.build.secrets.1: needs exactly one of fromEnv and fromFile',
+      'document 1: spec.build.secrets.2.fromFile: "relative/path" must be an absolute path',
+    ]);
   });
 
-  it("refuses names the builder sets itself, and a name declared twice", () => {
+  it('refuses names the builder sets itself, and a name declared twice', () => {
     const problems = problemsOf(
       withBuild(`    env: { HOME: /x, GITOPS_APP: y, TOKEN: z }
     secrets: [{ name: TOKEN, fromEnv: A_TOKEN }, { name: CI, fromEnv: B }]`),

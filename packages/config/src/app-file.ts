@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { validationIssues } from '@gitops/contracts';
 import { AppError } from '@gitops/errors';
 import { parseAllDocuments } from 'yaml';
@@ -29,7 +30,9 @@ function toApplication(doc: ApplicationDocument): Application {
       dockerfile: spec.build?.dockerfile ?? 'Dockerfile',
       driver: spec.build?.driver ?? 'auto',
       env: Object.fromEntries(Object.entries(spec.build?.env ?? {}).map(([k, v]) => [k, String(v)])),
-      secrets: spec.build?.secrets ?? [],
+      secrets: (spec.build?.secrets ?? []).map(({ name, fromEnv, fromFile }) =>
+        fromEnv === undefined ? { name, fromFile: fromFile! } : { name, fromEnv },
+      ),
       network: spec.build?.network ?? 'none',
     },
     image: { repository: spec.image.repository },
@@ -68,6 +71,12 @@ function checkBuildEnv(doc: ApplicationDocument): string[] {
     ...Object.keys(doc.spec.build?.env ?? {}).map((name) => [`spec.build.env.${name}`, name]),
     ...(doc.spec.build?.secrets ?? []).map((secret, i) => [`spec.build.secrets.${i}.name`, secret.name]),
   ];
+  (doc.spec.build?.secrets ?? []).forEach(({ fromEnv, fromFile }, i) => {
+    if ((fromEnv === undefined) === (fromFile === undefined))
+      problems.push(`spec.build.secrets.${i}: needs exactly one of fromEnv and fromFile`);
+    else if (fromFile !== undefined && !isAbsolute(fromFile))
+      problems.push(`spec.build.secrets.${i}.fromFile: "${fromFile}" must be an absolute path`);
+  });
   const seen = new Set<string>();
   for (const [path, name] of named as [string, string][]) {
     if (BUILDER_SET.test(name)) problems.push(`${path}: "${name}" is set by the builder for every step`);
@@ -93,11 +102,15 @@ export function parseApplications(text: string, file = 'gitops.yaml'): Applicati
     }
     const value = document.toJS();
     if (value === null || value === undefined) return;
-    const issues = validationIssues(ApplicationSchema, value);
+    // The schema's paths are JSON pointers (`/spec/source`); the messages name fields dotted.
+    const issues = validationIssues(ApplicationSchema, value).map((issue) => {
+      const [path = '', ...message] = issue.split(': ');
+      return [path.replace(/^\//, '').replaceAll('/', '.'), ...message].join(': ');
+    });
     const doc = value as ApplicationDocument;
     if (issues.length === 0) issues.push(...checkUrls(doc), ...checkBuildEnv(doc));
     if (issues.length > 0) {
-      for (const issue of issues) problems.push(`${where}: ${issue.replace(/^\//, '').replaceAll('/', '.')}`);
+      for (const issue of issues) problems.push(`${where}: ${issue}`);
       return;
     }
     const first = seen.get(doc.metadata.name);

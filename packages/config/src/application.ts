@@ -5,11 +5,14 @@ const closed = { additionalProperties: false } as const;
 const NonEmpty = Type.String({ minLength: 1 });
 const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 
-/** A secret a build step gets as `name`, from a variable of the builder's environment or a file it can read. */
-const BuildSecret = Type.Union([
-  Type.Object({ name: EnvName, fromEnv: EnvName }, closed),
-  Type.Object({ name: EnvName, fromFile: Type.String({ pattern: '^/' }) }, closed),
-]);
+/**
+ * A secret a build step gets as `name`, from a variable of the builder's environment (`fromEnv`) or a
+ * file the builder reads (`fromFile`, absolute): exactly one of them, which the loader checks.
+ */
+const BuildSecretSource = Type.Object(
+  { name: EnvName, fromEnv: Type.Optional(EnvName), fromFile: Type.Optional(NonEmpty) },
+  closed,
+);
 
 /** The Application document (docs/applications.md). Unknown fields are refused, not ignored. */
 export const ApplicationSchema = Type.Object(
@@ -37,7 +40,7 @@ export const ApplicationSchema = Type.Object(
               env: Type.Optional(
                 Type.Record(EnvName, Type.Union([Type.String(), Type.Number(), Type.Boolean()]), closed),
               ),
-              secrets: Type.Optional(Type.Array(BuildSecret)),
+              secrets: Type.Optional(Type.Array(BuildSecretSource)),
               network: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('egress')])),
             },
             closed,
@@ -68,7 +71,7 @@ export const ApplicationSchema = Type.Object(
 export type ApplicationDocument = Static<typeof ApplicationSchema>;
 
 /** `spec.build.secrets[]`: the variable a step sees, and where the builder reads its value. */
-export type BuildSecret = Static<typeof BuildSecret>;
+export type BuildSecret = { name: string; fromEnv: string } | { name: string; fromFile: string };
 
 /** What build steps may reach: `none` is loopback only, `egress` the outside through user-mode networking. */
 export type BuildNetwork = 'none' | 'egress';

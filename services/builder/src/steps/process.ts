@@ -1,7 +1,21 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BuildFailure } from '../errors.js';
 import { guardProcessGroup } from '../orphan-guard.js';
+
+/** How to start the process instead of `sh -c command` here: the sandbox's bwrap and its descriptors. */
+export interface Launch {
+  /** The program and its arguments. */
+  argv: string[];
+  /** The launcher's own environment (the sandbox passes the step's on a descriptor). */
+  env: Record<string, string>;
+  /** Pipes from descriptor 3 on, for `onSpawn` to write to or read from. */
+  extraPipes: number;
+  /** Who the launcher runs as, when the builder is root. */
+  user?: { uid: number; gid: number };
+  onSpawn(child: ChildProcess): void;
+}
 
 export interface ProcessOptions {
   /** A shell command line, run with `sh -c`. */
@@ -15,6 +29,7 @@ export interface ProcessOptions {
   onOutput(text: string): void;
   /** Between SIGTERM and SIGKILL (default 5 s). */
   killGraceMs?: number;
+  launch?: Launch;
 }
 
 export interface ProcessResult {
@@ -25,6 +40,8 @@ export interface ProcessResult {
   durationMs: number;
   /** Why it could not start (a missing working directory). */
   error?: Error;
+  /** Why the runner stopped it for reasons of its own (a sandbox limit): what the step failed of. */
+  failure?: BuildFailure;
 }
 
 /** Signals the whole process group: the shell and everything it started, background jobs included. */
@@ -66,12 +83,16 @@ function groupStopper(pid: number | undefined, graceMs: number) {
  */
 export async function runProcess(options: ProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
-  const child = spawn('sh', ['-c', options.command], {
+  const { launch } = options;
+  const [file, ...args] = launch?.argv ?? ['sh', '-c', options.command];
+  const child = spawn(file!, args, {
     cwd: options.cwd,
-    env: options.env,
+    env: launch?.env ?? options.env,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', ...Array<'pipe'>(launch?.extraPipes ?? 0).fill('pipe')],
+    ...launch?.user,
   });
+  launch?.onSpawn(child);
   const group = groupStopper(child.pid, options.killGraceMs ?? 5000);
   const unguard = guardProcessGroup(child.pid);
   const timer = setTimeout(() => group.stop('timeout'), options.timeoutMs);
@@ -90,8 +111,7 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessResult
   unguard();
   // A grandchild that left the group (setsid) may hold the pipes open; do not wait for it forever.
   await Promise.race([closed, sleep(2000, undefined, { ref: false })]);
-  child.stdout.destroy();
-  child.stderr.destroy();
+  for (const stream of child.stdio) stream?.destroy();
   const durationMs = Math.round(performance.now() - started);
   const result = {
     exitCode,
