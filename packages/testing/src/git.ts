@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runGit } from '@gitops/git';
 
@@ -43,6 +44,13 @@ export async function makeCommit(
     GIT_COMMITTER_EMAIL: author.email,
   };
   await git(['add', '--all'], { cwd: workdir });
-  await git(['commit', '--quiet', '--allow-empty', '--message', message], { cwd: workdir, env });
+  // From a file: a message of any size (argv is limited to a few hundred KiB).
+  const messageFile = join(await mkdtemp(join(tmpdir(), 'commit-message-')), 'message');
+  await writeFile(messageFile, message);
+  await git(['commit', '--quiet', '--allow-empty', '--cleanup=verbatim', '--file', messageFile], {
+    cwd: workdir,
+    env,
+  });
+  await rm(dirname(messageFile), { recursive: true, force: true });
   return (await git(['rev-parse', 'HEAD'], { cwd: workdir })).trim();
 }

@@ -16,8 +16,11 @@ import { type GitCredentials, gitAccess } from './source/git-access.js';
 import { type Workspace, createWorkspace, removeWorkspace } from './source/workspace.js';
 import type { BuildLog } from './steps/build-log.js';
 import { StepRecorder, type StepResult } from './steps/recorder.js';
+import { declaredEnvironment } from './steps/declared-env.js';
 import { runSteps } from './steps/run-steps.js';
 import { stepEnvironment } from './steps/step-env.js';
+import type { StepIsolation } from './steps/step-runner.js';
+import { limitWorkspace } from './steps/workspace-limit.js';
 
 export interface BuildRequest {
   source: EventData<'source.received'>;
@@ -31,8 +34,14 @@ export interface BuildDeps {
   dataDir: DataDir;
   credentials: GitCredentials;
   createDriver: DriverFactory;
-  /** The builder's environment: what steps may inherit (PATH, proxies) and git runs with. */
+  /** The builder's environment: git runs with it, and applications' secrets are read from it. */
   env: NodeJS.ProcessEnv;
+  /** Where steps run: a sandbox (src/sandbox), or the builder itself with BUILD_SANDBOX=off. */
+  isolation: StepIsolation;
+  /** BUILD_WORKSPACE_MAX. */
+  workspaceMaxBytes: number;
+  /** Variables no application may hand to its steps: the builder's configuration, webhook secrets. */
+  platformVariables?: ReadonlySet<string>;
   stepTimeoutMs: number;
   killGraceMs?: number;
   /** Marks what a build uses so the data collector keeps it (default: leases under `dataDir`). */
@@ -81,15 +90,26 @@ async function fetchSource(build: Build): Promise<Date> {
 
 /** The steps, then the reports they wrote (also after a failed step: a red test run has counts too). */
 async function runPlan(build: Build, plan: BuildPlan, signal: AbortSignal): Promise<void> {
-  const { source, log } = build.request;
+  const { source, log, application } = build.request;
   const { workspace, deps } = build;
-  const context = { ...source, home: workspace.home, tmp: workspace.tmp };
+  const declared = await declaredEnvironment(application.build, deps.env, deps.platformVariables);
+  log.hide(Object.values(declared.secrets));
+  const { network } = application.build;
+  const run = await deps.isolation.prepare({
+    workspace,
+    dataRoot: deps.dataDir.root,
+    readOnly: [deps.dataDir.mirror(application.source.repoURL)],
+    network,
+  });
+  const context = { ...source, home: workspace.home, tmp: workspace.tmp, path: deps.isolation.path };
   log.line(`plan from ${plan.from}: ${plan.steps.map((s) => s.name).join(', ') || 'no steps'}`);
+  log.line(`steps run ${deps.isolation.name}, network ${network}`);
   let failed: unknown;
   await runSteps({
     steps: plan.steps,
     src: workspace.src,
-    env: (step) => stepEnvironment(deps.env, context, step),
+    env: (step) => stepEnvironment(declared, context, step),
+    run: limitWorkspace(run, workspace.root, deps.workspaceMaxBytes),
     defaultTimeoutMs: deps.stepTimeoutMs,
     signal,
     log,

@@ -14,6 +14,24 @@ export const builderEnv = {
     .bytes('10MiB')
     .describe('the build log cap per pipeline; one line then says it was truncated'),
   BUILD_CONTEXT_MAX_BYTES: env.bytes('500MiB').describe('the largest build context, after `.dockerignore`'),
+  // The sandbox of build steps (src/sandbox, docs/builder.md "Sandbox" and "Limits").
+  BUILD_SANDBOX: env
+    .oneOf(['on', 'off'], 'on')
+    .describe(
+      '`on`: every build step runs in a bubblewrap sandbox, and the builder refuses to start without one; `off` runs steps as the builder itself (development only)',
+    ),
+  BUILD_WORKSPACE_MAX: env
+    .bytes('2GiB')
+    .describe("a build's workspace (checkout, HOME, TMPDIR); a step that makes it larger is killed and fails the build"),
+  BUILD_MEMORY_MAX: env
+    .bytes('4GiB')
+    .describe("a step's memory: for the whole step with a delegated cgroup v2, else for each of its processes"),
+  BUILD_CPUS: env
+    .int(2, 0, 1024)
+    .describe("cores' worth of CPU time a step may use, with a delegated cgroup v2 only; `0` for no limit"),
+  BUILD_PROCESSES_MAX: env
+    .int(4096, 16, 1_000_000)
+    .describe("processes and threads of a step (cgroup), or of all steps at once (the sandbox user's rlimit)"),
   // The image drivers read REGISTRY_URL (and REGISTRY_USERNAME/PASSWORD) from the environment themselves.
   REGISTRY_URL: env
     .url('http://127.0.0.1:5000', ['http:', 'https:'])

@@ -12,7 +12,9 @@ import { createImageDriver } from './image/index.js';
 import { buildMetrics } from './metrics.js';
 import { ResultStore } from './results.js';
 import { registerBuildLogRoutes } from './routes.js';
+import { platformVariables, stepIsolation } from './sandbox/isolation.js';
 import { Redactor, secretsOf } from './steps/redact.js';
+import type { StepIsolation } from './steps/step-runner.js';
 import { RedisSupersede, type SupersedeCoordinator, claimOf } from './supersede.js';
 
 interface BuildWiring {
@@ -23,11 +25,12 @@ interface BuildWiring {
   results: ResultStore;
   redactor: Redactor;
   supersede: SupersedeCoordinator;
+  isolation: StepIsolation;
   logger: Logger;
 }
 
 /** How one build runs: its source, its steps, its image driver, its limits, all from configuration. */
-function buildRunner({ config, env, dataDir, logger }: BuildWiring) {
+function buildRunner({ config, apps, env, dataDir, isolation, logger }: BuildWiring) {
   const driverOptions = {
     dataDir: dataDir.root,
     env,
@@ -40,6 +43,9 @@ function buildRunner({ config, env, dataDir, logger }: BuildWiring) {
     createDriver: (preference: Application['build']['driver'], dockerfile: string) =>
       createImageDriver(preference, dockerfile, driverOptions),
     env,
+    isolation,
+    workspaceMaxBytes: config.BUILD_WORKSPACE_MAX,
+    platformVariables: platformVariables(apps),
     stepTimeoutMs: config.STEP_TIMEOUT,
   };
   return (request: Parameters<typeof runBuild>[0]) => runBuild(request, deps);
@@ -66,14 +72,15 @@ const tokensGuard = (file: string | undefined) => apiGuard(file ? readApiTokens(
 export const builder = defineService({
   service: SERVICE,
   env: builderEnv,
-  create: ({ config, apps, env, redis, logger, metrics }) => {
+  create: async ({ config, apps, env, redis, logger, metrics }) => {
+    const isolation = await stepIsolation(config, env, logger);
     const dataDir = new DataDir(config.GITOPS_DATA_DIR);
     const results = new ResultStore(dataDir);
     const redactor = new Redactor(secretsOf(env));
     const supersede = new RedisSupersede(redis(), {
       onError: (err) => logger.warn({ err }, 'cannot check for a newer push'),
     });
-    const wiring = { config, apps, env, dataDir, results, redactor, supersede, logger };
+    const wiring = { config, apps, env, dataDir, results, redactor, supersede, isolation, logger };
     const handler = buildHandler(wiring, buildMetrics(metrics.registry));
     const appNames = apps.map((app) => app.name);
     return {

@@ -22,9 +22,14 @@ const NICENESS = 10;
  * memory and processes are the cgroup's to count (for the step as a whole), so only the per-file and
  * per-process limits stay.
  */
-export function limitedCommand(command: string, limits: StepLimits, cgroup: boolean): string[] {
+export function limitedCommand(
+  programs: { prlimit: string; nice: string; sh: string },
+  command: string,
+  limits: StepLimits,
+  cgroup: boolean,
+): string[] {
   const rlimits = [`--fsize=${limits.workspaceBytes}`, `--nofile=${OPEN_FILES}`, '--core=0'];
   if (!cgroup) rlimits.push(`--data=${limits.memoryBytes}`, `--nproc=${limits.processes}`);
-  const nice = cgroup ? [] : ['nice', '-n', String(NICENESS)];
-  return ['prlimit', ...rlimits, '--', ...nice, 'sh', '-c', command];
+  const nice = cgroup ? [] : [programs.nice, '-n', String(NICENESS)];
+  return [programs.prlimit, ...rlimits, '--', ...nice, programs.sh, '-c', command];
 }

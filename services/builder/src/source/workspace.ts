@@ -22,6 +22,15 @@ export async function createWorkspace(root: string): Promise<Workspace> {
 }
 
 /**
+ * Gives the workspace to the user the sandbox runs steps as (a root builder's steps run as uid 1000:
+ * src/sandbox), after the checkout and before the first step, so steps can write to it. The builder,
+ * root, still reads and removes it afterwards; nothing of a step runs any more by then.
+ */
+export async function handOver(root: string, owner: { uid: number; gid: number }): Promise<void> {
+  await promisify(execFile)('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, root]);
+}
+
+/**
  * Removes a workspace whatever its steps left in it. Some tools write read-only directories (Go's
  * module cache), which `rm` cannot empty, so write permission is given back first on failure.
  */

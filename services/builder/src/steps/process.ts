@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BuildFailure } from '../errors.js';
 import { guardProcessGroup } from '../orphan-guard.js';
@@ -99,7 +100,7 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessResult
   const onAbort = () => group.stop('abort');
   if (options.signal.aborted) onAbort();
   else options.signal.addEventListener('abort', onAbort, { once: true });
-  for (const stream of [child.stdout, child.stderr]) {
+  for (const stream of [child.stdout, child.stderr] as Readable[]) {
     stream.setEncoding('utf8');
     stream.on('data', options.onOutput);
   }

@@ -4,8 +4,9 @@ import { BuildFailure, builderErrors } from '../errors.js';
 import type { PlannedStep } from '../plan/types.js';
 import { requirePathInside } from '../safe-path.js';
 import type { BuildLog } from './build-log.js';
-import { runProcess } from './process.js';
+import type { ProcessResult } from './process.js';
 import type { StepRecorder } from './recorder.js';
+import type { StepRunner } from './step-runner.js';
 
 export interface StepsInput {
   steps: PlannedStep[];
@@ -13,6 +14,8 @@ export interface StepsInput {
   src: string;
   /** The environment of a step: see `stepEnvironment`. */
   env(step: PlannedStep): Record<string, string>;
+  /** Runs a step's process: sandboxed, within the build's limits (src/sandbox). */
+  run: StepRunner;
   defaultTimeoutMs: number;
   signal: AbortSignal;
   log: BuildLog;
@@ -30,10 +33,11 @@ async function workdirOf(step: PlannedStep, src: string): Promise<string> {
 
 function failureOfStep(
   step: PlannedStep,
-  result: Awaited<ReturnType<typeof runProcess>>,
+  result: ProcessResult,
   input: StepsInput,
   timeoutMs: number,
 ) {
+  if (result.failure) return result.failure.inStep(step.name);
   if (result.aborted) {
     const reason = input.signal.reason;
     return reason instanceof BuildFailure ? reason.inStep(step.name) : builderErrors.interrupted();
@@ -58,7 +62,7 @@ async function runStep(step: PlannedStep, input: StepsInput): Promise<void> {
   const timeoutMs = step.timeoutMs ?? input.defaultTimeoutMs;
   input.log.line(`==> step ${step.name} (in ${step.workdir}, timeout ${formatMs(timeoutMs)}): ${step.run}`);
   const output = input.log.output();
-  const result = await runProcess({
+  const result = await input.run({
     command: step.run,
     cwd,
     env: input.env(step),
@@ -68,7 +72,7 @@ async function runStep(step: PlannedStep, input: StepsInput): Promise<void> {
     ...(input.killGraceMs === undefined ? {} : { killGraceMs: input.killGraceMs }),
   });
   output.flush();
-  const ok = result.exitCode === 0;
+  const ok = result.exitCode === 0 && !result.failure;
   input.recorder.record({
     name: step.name,
     status: ok ? 'succeeded' : 'failed',

@@ -1,28 +1,12 @@
 import type { PlannedStep } from '../plan/types.js';
+import type { DeclaredEnv } from './declared-env.js';
 
-/**
- * What a step inherits from the builder's environment: how to find programs, the locale, proxies
- * and CA certificates. Nothing else, and above all no credential (GIT_PASSWORD, REGISTRY_PASSWORD):
- * a step runs the repository's code.
- */
-export const PASSED_THROUGH = [
-  'PATH',
-  'LANG',
-  'LC_ALL',
-  'TZ',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'NODE_EXTRA_CA_CERTS',
-  'SSL_CERT_FILE',
-  'npm_config_registry',
-  'NPM_CONFIG_REGISTRY',
-];
+/** Where a step finds programs when the sandbox is off and the builder's own PATH is unset. */
+const FALLBACK_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 export interface StepEnvContext {
+  /** The PATH of a step: the sandbox's, or the builder's own with BUILD_SANDBOX=off. */
+  path?: string | undefined;
   /** The workspace's own HOME and TMPDIR, so tools write caches and temp files inside it. */
   home: string;
   tmp: string;
@@ -34,23 +18,21 @@ export interface StepEnvContext {
 }
 
 /**
- * A step's environment: the passed-through variables, then the step's `env`, then what the
- * builder fixes (HOME, TMPDIR, CI, GITOPS_*), which a step cannot override.
+ * A step's environment, and nothing else of the builder's: PATH, then the repository's `env`
+ * (`.gitops.yaml`), then what the application file declares (`spec.build.env`, then its secrets),
+ * which the repository cannot override, then what the builder fixes (HOME, TMPDIR, CI, GITOPS_*).
+ * No variable of the platform's own (GIT_PASSWORD, REGISTRY_PASSWORD, NATS_URL, …) is ever in it.
  */
 export function stepEnvironment(
-  builderEnv: NodeJS.ProcessEnv,
+  declared: DeclaredEnv,
   context: StepEnvContext,
   step: PlannedStep,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of PASSED_THROUGH) {
-    const value = builderEnv[name];
-    if (value !== undefined) env[name] = value;
-  }
-  env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
   return {
-    ...env,
+    PATH: context.path ?? FALLBACK_PATH,
     ...step.env,
+    ...declared.env,
+    ...declared.secrets,
     HOME: context.home,
     TMPDIR: context.tmp,
     CI: 'true',

@@ -9,8 +9,10 @@ import { type BuildOutcome, runBuild } from '../build.js';
 import { DataDir } from '../data-dir.js';
 import type { DriverFactory } from '../image-build.js';
 import { createImageDriver } from '../image/index.js';
+import { Sandbox } from '../sandbox/sandbox.js';
 import { BuildLog } from '../steps/build-log.js';
 import { Redactor, secretsOf } from '../steps/redact.js';
+import { unsandboxed } from '../steps/step-runner.js';
 import { createSourceRepo } from './source-repo.js';
 
 export interface BuildRun {
@@ -35,7 +37,17 @@ export interface BuildOptions {
   links?: Record<string, string>;
   /** Marks what the build uses (default: leases under the data directory). */
   leases?: LeaseHolder;
+  /** `off` runs the steps without the sandbox, as BUILD_SANDBOX=off does. */
+  sandbox?: 'on' | 'off';
+  /** BUILD_WORKSPACE_MAX (default 2 GiB). */
+  workspaceMaxBytes?: number;
 }
+
+const GIB = 1024 ** 3;
+/** One sandbox for the tests of a file, as one builder process has: started (and checked) once. */
+let sandbox: Promise<Sandbox> | undefined;
+export const testSandbox = (workspaceBytes = 2 * GIB) =>
+  Sandbox.start({ workspaceBytes, memoryBytes: 4 * GIB, cpus: 2, processes: 4096 });
 
 /** Pushes `files` to a fresh repository on `server` and runs one build of it with the real image drivers. */
 export async function buildPushed(
@@ -57,6 +69,13 @@ export async function buildPushed(
     createDriver: ((preference, dockerfile) =>
       createImageDriver(preference, dockerfile, { dataDir: dataDir.root, env })) satisfies DriverFactory,
     env,
+    isolation:
+      options.sandbox === 'off'
+        ? unsandboxed(env)
+        : options.workspaceMaxBytes
+          ? await testSandbox(options.workspaceMaxBytes)
+          : await (sandbox ??= testSandbox()),
+    workspaceMaxBytes: options.workspaceMaxBytes ?? 2 * GIB,
     stepTimeoutMs: options.stepTimeoutMs ?? 60_000,
     killGraceMs: 200,
     ...(options.leases ? { leases: options.leases } : {}),
