@@ -47,7 +47,7 @@ export async function makeCommit(
   // From a file: a message of any size (argv is limited to a few hundred KiB).
   const messageFile = join(await mkdtemp(join(tmpdir(), 'commit-message-')), 'message');
   await writeFile(messageFile, message);
-  await git(['commit', '--quiet', '--allow-empty', '--cleanup=verbatim', '--file', messageFile], {
+  await git(['commit', '--quiet', '--allow-empty', '--file', messageFile], {
     cwd: workdir,
     env,
   });
