@@ -7,6 +7,7 @@ import { startRegistry } from '@gitops/testing';
 import { type ImageBuildRequest, createImageDriver } from '../../services/builder/src/image/index.js';
 import { pushBusyboxBase } from '../../services/builder/src/image/test/busybox-base.js';
 import { writeSampleApp } from './sample-app.js';
+import { type SandboxRows, measureSandbox } from './sandbox-bench.js';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -95,6 +96,7 @@ try {
     await measure('buildah, warm (base in storage)', () => build('Dockerfile.buildah', buildahDir)),
   ];
   printTable(rows);
+  printSandbox(await measureSandbox(registry.url, baseRef, RUNS));
 } finally {
   await registry.dispose();
   await rm(work, { recursive: true, force: true });
@@ -113,5 +115,16 @@ function printTable(rows: Row[]): void {
   const ratio = (warm?.seconds ?? 0) / floor;
   console.log(
     `\nnative warm / tar floor = ${ratio.toFixed(2)} (goal <= 1.5): ${ratio <= 1.5 ? 'met' : 'NOT met'}`,
+  );
+}
+
+function printSandbox({ sandboxed, unsandboxed }: SandboxRows): void {
+  console.log('\n| whole build, warm native image, 3 steps | seconds |');
+  console.log('| --- | ---: |');
+  console.log(`| steps in the sandbox (bwrap) | ${sandboxed.toFixed(3)} |`);
+  console.log(`| steps without it (BUILD_SANDBOX=off) | ${unsandboxed.toFixed(3)} |`);
+  const overhead = (sandboxed / unsandboxed - 1) * 100;
+  console.log(
+    `\nsandboxed / unsandboxed = ${(sandboxed / unsandboxed).toFixed(3)} (+${overhead.toFixed(1)} %, goal < +10 %): ${overhead < 10 ? 'met' : 'NOT met'}`,
   );
 }

@@ -1,5 +1,4 @@
-import { access, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LeaseHolder } from '@gitops/fs';
 import { type ImageManifest, readOciLayout } from '@gitops/oci';
@@ -8,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BuildFailure } from './errors.js';
 import { buildPushed } from './test/build-harness.js';
 import { fixtureFiles } from './test/fixtures.js';
-import { isRunning } from './test/pids.js';
+import { processesWith, uniqueSleep } from './test/pids.js';
 
 const exists = (path: string) =>
   access(path).then(
@@ -107,19 +106,18 @@ describe('a build of a pushed commit', () => {
   });
 
   it('kills a hanging step and its children at the step timeout', async () => {
-    const pids = join(await mkdtemp(join(tmpdir(), 'builder-pids-')), 'pids');
+    // Seen from the host: the step's pids are those of its sandbox's namespace.
+    const sleep = uniqueSleep();
     const { outcome } = await buildPushed(
       server,
-      steps(`steps: [{ name: hang, run: "sleep 300 & echo $! $$ > ${pids}; sleep 300", timeout: 500ms }]\n`),
+      steps(`steps: [{ name: hang, run: "sleep ${sleep} & setsid sleep ${sleep} & sleep ${sleep}", timeout: 500ms }]\n`),
     );
     expect(outcome.failure).toMatchObject({
       reason: 'timeout',
       step: 'hang',
       message: 'step hang timed out after 500ms',
     });
-    for (const pid of (await readFile(pids, 'utf8')).trim().split(' ').map(Number)) {
-      expect(await isRunning(pid), `pid ${pid}`).toBe(false);
-    }
+    expect(await processesWith(`sleep ${sleep}`)).toEqual([]);
   });
 
   it("stops at .gitops.yaml's own build timeout", async () => {
@@ -132,18 +130,17 @@ describe('a build of a pushed commit', () => {
   });
 
   it('ends a cancelled build with the reason it was cancelled for, naming the running step', async () => {
-    const marker = join(await mkdtemp(join(tmpdir(), 'builder-marker-')), 'started');
+    const sleep = uniqueSleep();
     const controller = new AbortController();
     const cancel = vi
-      .waitFor(() => readFile(marker), { timeout: 20_000, interval: 50 })
+      .waitFor(async () => expect(await processesWith(`sleep ${sleep}`)).not.toEqual([]), {
+        timeout: 20_000,
+        interval: 50,
+      })
       .then(() => controller.abort(new BuildFailure('superseded by pipeline demo-2', 'superseded')));
-    const { outcome } = await buildPushed(
-      server,
-      steps(`steps: [{ name: test, run: "touch ${marker}; sleep 30" }]\n`),
-      {
-        signal: controller.signal,
-      },
-    );
+    const { outcome } = await buildPushed(server, steps(`steps: [{ name: test, run: "sleep ${sleep}" }]\n`), {
+      signal: controller.signal,
+    });
     await cancel;
     expect(outcome.failure).toMatchObject({ reason: 'superseded', step: 'test' });
     expect(outcome.durationMs).toBeLessThan(20_000);

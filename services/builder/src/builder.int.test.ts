@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -12,6 +11,7 @@ import {
   testApplication,
 } from '@gitops/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { processesWith, uniqueSleep } from './test/pids.js';
 import { type SourceRepo, createSourceRepo } from './test/source-repo.js';
 import { type StageHarness, startStageHarness } from './test/stage-harness.js';
 
@@ -105,11 +105,15 @@ describe('the build stage, against real NATS, Redis and git servers', () => {
     const apps = [testApplication(app, { repoURL: repo.url })];
     await h.replica(apps);
     await h.replica(apps);
-    const marker = join(await mkdtemp(join(tmpdir(), 'builder-marker-')), 'started');
-    const slow = `steps: [{ name: test, run: "touch ${marker}; sleep 60" }]\n`;
+    // The step runs in a sandbox: seen from here by its command line only.
+    const sleeping = `sleep ${uniqueSleep()}`;
+    const slow = `steps: [{ name: test, run: "${sleeping}" }]\n`;
     const older = pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': slow }));
     await h.bus.bus.publish(older);
-    await vi.waitFor(() => readFile(marker), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(async () => expect(await processesWith(sleeping)).not.toEqual([]), {
+      timeout: 20_000,
+      interval: 100,
+    });
     const newer = pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': 'steps: []\n' }));
     await h.bus.bus.publish(newer);
     const events = await h.buildEvents(app, 4);
@@ -127,12 +131,15 @@ describe('the build stage, against real NATS, Redis and git servers', () => {
 
   it('supersedes the builds still queued behind a slow one, without running them, and builds only the newest push', async () => {
     await h.replica([testApplication(app, { repoURL: repo.url })]); // BUILDER_CONCURRENCY 1
-    const ran = await mkdtemp(join(tmpdir(), 'builder-ran-'));
-    const slowStep = (n: number) =>
-      `steps: [{ name: test, run: "touch ${join(ran, String(n))}; sleep 60" }]\n`;
+    // The steps run in a sandbox: seen from here by their command lines only.
+    const sleeps = [1, 2, 3].map(() => `sleep ${uniqueSleep()}`);
+    const slowStep = (n: number) => `steps: [{ name: test, run: "${sleeps[n - 1]}" }]\n`;
     const first = pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': slowStep(1) }));
     await h.bus.bus.publish(first);
-    await vi.waitFor(() => readFile(join(ran, '1')), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(async () => expect(await processesWith(sleeps[0]!)).not.toEqual([]), {
+      timeout: 20_000,
+      interval: 100,
+    });
     // Each event is made after its push, so their receive times follow the push order.
     const queued = [pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': slowStep(2) }))];
     queued.push(pushOf(app, await repo.push({ ...SCRATCH, '.gitops.yaml': slowStep(3) })));
@@ -157,7 +164,6 @@ describe('the build stage, against real NATS, Redis and git servers', () => {
       const log = await readFile(h.dataDir.log(app, push.data.pipelineId).path, 'utf8');
       expect(log).not.toContain('==> ');
     }
-    expect(await readdir(ran)).toEqual(['1']);
     expect(names(of(newest))).toEqual(['dev.gitops.build.started.v1', 'dev.gitops.build.succeeded.v1']);
   });
 

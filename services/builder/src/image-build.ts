@@ -83,6 +83,7 @@ export async function buildImage(input: ImageInput): Promise<LaidOutImage> {
       commitTime: input.commitTime,
       labels: imageLabels(application.source.repoURL, input.sha, input.commitTime),
       outputDir: output.path,
+      network: application.build.network,
       signal: input.signal,
       log: input.log,
     });

@@ -1,3 +1,4 @@
+import type { BuildNetwork } from '@gitops/config';
 import type { Digest } from './digest.js';
 
 /** What the build stage asks of an image driver. Paths are absolute. */
@@ -19,6 +20,8 @@ export interface ImageBuildRequest {
   outputDir: string;
   /** Cancels the build (a superseding push, shutdown). A driver stops promptly and throws. */
   signal: AbortSignal;
+  /** What RUN lines may reach: `none` (default) keeps them off every network but their loopback (buildah). */
+  network?: BuildNetwork;
   /** Build arguments (`--build-arg`): override the defaults of the Dockerfile's ARG lines. */
   buildArgs?: Record<string, string>;
   /** One line of build output for the pipeline's log. */

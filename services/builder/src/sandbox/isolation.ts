@@ -27,7 +27,7 @@ export async function stepIsolation(
     );
     return unsandboxed(env);
   }
-  const sandbox = await Sandbox.start(stepLimits(config));
+  const sandbox = await Sandbox.start(stepLimits(config), config.GITOPS_DATA_DIR);
   logger.info({ limits: sandbox.enforcement }, 'build steps run in a bubblewrap sandbox');
   return sandbox;
 }

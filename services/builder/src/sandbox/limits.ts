@@ -10,8 +10,6 @@ export interface StepLimits {
   processes: number;
 }
 
-/** Open files per process: generous for test runners and bundlers, not unbounded. */
-const OPEN_FILES = 65_536;
 /** Steps yield the CPU to the builder itself (HTTP, the bus) when there is no cgroup to share it. */
 const NICENESS = 10;
 
@@ -28,7 +26,7 @@ export function limitedCommand(
   limits: StepLimits,
   cgroup: boolean,
 ): string[] {
-  const rlimits = [`--fsize=${limits.workspaceBytes}`, `--nofile=${OPEN_FILES}`, '--core=0'];
+  const rlimits = [`--fsize=${limits.workspaceBytes}`, '--core=0'];
   if (!cgroup) rlimits.push(`--data=${limits.memoryBytes}`, `--nproc=${limits.processes}`);
   const nice = cgroup ? [] : [programs.nice, '-n', String(NICENESS)];
   return [programs.prlimit, ...rlimits, '--', ...nice, programs.sh, '-c', command];

@@ -1,6 +1,6 @@
-import { access, chmod, constants, mkdtemp, rm, stat } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { BuildFailure } from '../errors.js';
 import { handOver } from '../source/workspace.js';
 import type { ProcessOptions, ProcessResult } from '../steps/process.js';
@@ -62,11 +62,12 @@ export class Sandbox implements StepIsolation {
     private readonly limits: StepLimits,
   ) {}
 
-  static async start(limits: StepLimits): Promise<Sandbox> {
+  /** `dataRoot`: GITOPS_DATA_DIR, where the probe runs, so a data directory steps cannot reach stops the start. */
+  static async start(limits: StepLimits, dataRoot = tmpdir()): Promise<Sandbox> {
     const view = await readHostView();
     const programs = await findPrograms(view.path);
     const sandbox = new Sandbox(programs, view, await StepCgroups.detect(), limits);
-    await sandbox.probe();
+    await sandbox.probe(dataRoot);
     return sandbox;
   }
 
@@ -92,7 +93,8 @@ export class Sandbox implements StepIsolation {
   async prepare(build: StepsOfBuild): Promise<StepRunner> {
     if (this.user) {
       await handOver(build.workspace.root, this.user);
-      for (const path of [build.workspace.root, ...build.readOnly]) await makeReachable(path, build.dataRoot);
+      for (const path of [build.workspace.root, ...build.readOnly])
+        await makeReachable(resolve(path), resolve(build.dataRoot));
     }
     return (options) => this.run(build, options);
   }
@@ -126,11 +128,12 @@ export class Sandbox implements StepIsolation {
   }
 
   /** Runs `true` in a sandbox like a step's, so a host where bwrap cannot work stops the builder at start. */
-  private async probe(): Promise<void> {
-    const root = await mkdtemp(join(tmpdir(), 'gitops-sandbox-probe-'));
+  private async probe(dataRoot: string): Promise<void> {
+    await mkdir(dataRoot, { recursive: true });
+    const root = await mkdtemp(join(dataRoot, '.sandbox-probe-'));
     try {
       const workspace = { root, src: root, home: root, tmp: root };
-      const run = await this.prepare({ workspace, dataRoot: root, readOnly: [], network: 'none' });
+      const run = await this.prepare({ workspace, dataRoot, readOnly: [], network: 'none' });
       let output = '';
       const result = await run({
         command: 'true',

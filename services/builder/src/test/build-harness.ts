@@ -41,6 +41,8 @@ export interface BuildOptions {
   sandbox?: 'on' | 'off';
   /** BUILD_WORKSPACE_MAX (default 2 GiB). */
   workspaceMaxBytes?: number;
+  /** GITOPS_DATA_DIR (default: a new temporary directory). */
+  dataRoot?: string;
 }
 
 const GIB = 1024 ** 3;
@@ -55,7 +57,7 @@ export async function buildPushed(
   files: Record<string, string>,
   options: BuildOptions = {},
 ): Promise<BuildRun> {
-  const dataDir = new DataDir(await mkdtemp(join(tmpdir(), 'builder-data-')));
+  const dataDir = new DataDir(options.dataRoot ?? (await mkdtemp(join(tmpdir(), 'builder-data-'))));
   const repo = await createSourceRepo(server, `acme/${randomUUID().slice(0, 8)}`);
   const pushed = await repo.push(files, { links: options.links ?? {} });
   const application = testApplication('demo', {

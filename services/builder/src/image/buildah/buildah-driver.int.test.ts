@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +105,37 @@ describe('BuildahImageDriver', async () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     const { stdout } = await run('ps', ['-eo', 'args']);
     expect(stdout).not.toContain('sleep 987');
+  });
+
+  describe('RUN lines of a root builder', () => {
+    const secret = `platform-secret-${process.pid}-${Date.now()}`;
+    // A process of the platform's with a secret in its environment, as the builder's own has.
+    const platform = spawn('sleep', ['300'], { env: { PLATFORM_MARKER: secret }, stdio: 'ignore' });
+    afterAll(() => platform.kill());
+    const probe = `FROM ${baseRef}\nRUN for f in /proc/[0-9]*/environ; do cat $f; echo; done > /environ.txt; ls /proc > /procs.txt; cat /proc/net/dev > /netdev.txt\n`;
+    const interfaces = (netdev: string) =>
+      netdev
+        .split('\n')
+        .slice(2)
+        .map((line) => line.split(':')[0]!.trim())
+        .filter(Boolean);
+
+    it("see no host process, so no environment of the platform's, and with network none only their loopback", async () => {
+      const request = await buildRequest(dataDir, await context(probe), { network: 'none' });
+      await driver.build(request);
+      expect(await fileInImage(request.outputDir, 'environ.txt')).not.toContain(secret);
+      const pids = (await fileInImage(request.outputDir, 'procs.txt'))!.split('\n').filter((n) => /^\d+$/.test(n));
+      expect(pids).not.toContain(String(platform.pid));
+      expect(pids.length).toBeLessThan(20);
+      expect(interfaces((await fileInImage(request.outputDir, 'netdev.txt'))!)).toEqual(['lo']);
+    });
+
+    it("share the builder's network with egress, still in a PID namespace of their own", async () => {
+      const request = await buildRequest(dataDir, await context(probe), { network: 'egress' });
+      await driver.build(request);
+      expect(await fileInImage(request.outputDir, 'environ.txt')).not.toContain(secret);
+      expect(interfaces((await fileInImage(request.outputDir, 'netdev.txt'))!)).not.toEqual(['lo']);
+    });
   });
 
   it('refuses a symlink that points outside the context before running buildah', async () => {

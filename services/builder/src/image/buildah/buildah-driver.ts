@@ -65,11 +65,21 @@ export class BuildahImageDriver implements ImageDriver {
     });
     const registry = await writeRegistryConfig(tmp, this.options.env);
     const env = buildahEnv({ ...registry.env, TMPDIR: tmp });
+    // A root builder runs RUN lines isolated (isolatedBud); their base images come in first, on the
+    // builder's network, as `bud` would have pulled them (if newer or missing).
+    const isolate = isolatedBud() ? (request.network ?? 'none') : undefined;
+    if (isolate) await this.pullBases(instructions, request, [...registry.args], env);
     const bud = await this.call({
-      args: [...budArgs(request, dockerfile, tag), ...registry.args, request.contextDir],
+      args: [
+        ...budArgs(request, dockerfile, tag),
+        ...(isolate ? ['--pull=never'] : []),
+        ...registry.args,
+        request.contextDir,
+      ],
       env,
       signal: request.signal,
       onLine: request.log,
+      ...(isolate ? { isolate } : {}),
     });
     if (bud.code !== 0) throw buildahFailure(bud.tail, instructions, bud.code);
     // buildah creates the layout directory, not its parents.
@@ -86,6 +96,21 @@ export class BuildahImageDriver implements ImageDriver {
 
   private call(call: BuildahCall) {
     return runBuildah(this.storage, call);
+  }
+
+  /** Pulls the registry images of the FROM lines, as `bud --pull` would: if missing or newer. */
+  private async pullBases(
+    instructions: RawInstruction[],
+    request: ImageBuildRequest,
+    registryArgs: string[],
+    env: NodeJS.ProcessEnv,
+  ): Promise<void> {
+    const { froms } = resolveStages(instructions, request.buildArgs ?? {});
+    for (const { image } of registryImages(froms)) {
+      const args = ['pull', '--quiet', '--policy', 'always', ...registryArgs, image];
+      const pulled = await this.call({ args, env, signal: request.signal, onLine: request.log });
+      if (pulled.code !== 0) throw buildahFailure(pulled.tail, [], pulled.code);
+    }
   }
 
   /** The registry images the FROM lines named, with the manifest digest buildah pulled them at. */
@@ -107,11 +132,26 @@ export class BuildahImageDriver implements ImageDriver {
   }
 }
 
-/** This process's environment (PATH…) without the registry password, which only the auth file carries. */
+/**
+ * What of the builder's environment buildah gets: how to find programs, its own and containers/image's
+ * settings, proxies and CA certificates for pulls. Nothing of the platform's (REGISTRY_PASSWORD goes
+ * in the auth file only, GIT_*, NATS_URL, REDIS_URL, webhook secrets): RUN lines run next to buildah
+ * and, as root, could read its environment.
+ */
+const BUILDAH_ENV =
+  /^(PATH|HOME|USER|LANG|LC_ALL|TZ|XDG_RUNTIME_DIR|(HTTPS?|NO)_PROXY|(https?|no)_proxy|SSL_CERT_(FILE|DIR)|BUILDAH_\w+|CONTAINERS_\w+|STORAGE_\w+|_CONTAINERS_\w+)$/;
+
 function buildahEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const { REGISTRY_PASSWORD: _password, ...env } = process.env;
-  return { ...env, ...extra };
+  const passed = Object.entries(process.env).filter(([name]) => BUILDAH_ENV.test(name));
+  return { ...Object.fromEntries(passed), ...extra };
 }
+
+/**
+ * Whether `bud` runs in namespaces of its own (runBuildah's `isolate`): for a root builder, whose
+ * RUN lines run as root on the host (`--isolation chroot`). A rootless buildah makes its own user
+ * namespace, which `unshare` could not give it more of; see docs/builder.md, "Sandbox".
+ */
+const isolatedBud = () => process.getuid?.() === 0;
 
 function budArgs(request: ImageBuildRequest, dockerfile: string, tag: string): string[] {
   const pairs = (flag: string, values: Record<string, string> = {}) =>

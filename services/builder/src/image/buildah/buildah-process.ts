@@ -1,10 +1,17 @@
 import { spawn } from 'node:child_process';
+import type { BuildNetwork } from '@gitops/config';
 import { guardProcessGroup } from '../../orphan-guard.js';
 import { imageErrors } from '../errors.js';
 
 export interface BuildahCall {
   /** Everything after the global storage flags. */
   args: string[];
+  /**
+   * Runs buildah in PID and mount namespaces of its own with a fresh /proc (`unshare`), so a RUN line
+   * sees no process of the host's (the builder's environment in /proc/<pid>/environ); with `none`, in
+   * a network namespace of its own too, with loopback only. For `bud` of a root builder (docs/builder.md, "Sandbox").
+   */
+  isolate?: BuildNetwork;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   /** Every output line (stdout and stderr), as it comes. */
@@ -54,6 +61,13 @@ function killGroupOnAbort(pid: number, signal: AbortSignal): () => void {
   };
 }
 
+/** `--kill-child`: the namespaces' processes die with unshare, which dies with its process group. */
+const unshare = (network: BuildNetwork) => [
+  ...['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'],
+  ...(network === 'none' ? ['--net'] : []),
+  '--',
+];
+
 /**
  * Runs buildah in its own process group, so an abort stops it together with the RUN commands it
  * started (SIGTERM to the group, then SIGKILL), and so does the builder's death (guardProcessGroup).
@@ -61,8 +75,10 @@ function killGroupOnAbort(pid: number, signal: AbortSignal): () => void {
  * not installed.
  */
 export function runBuildah(globalArgs: string[], call: BuildahCall): Promise<BuildahExit> {
+  const buildah = ['buildah', ...globalArgs, ...call.args];
+  const [file, ...args] = call.isolate ? [...unshare(call.isolate), ...buildah] : buildah;
   return new Promise((resolve, reject) => {
-    const child = spawn('buildah', [...globalArgs, ...call.args], {
+    const child = spawn(file!, args, {
       detached: true,
       env: call.env,
       stdio: ['ignore', 'pipe', 'pipe'],
