@@ -260,7 +260,8 @@ print_env() {
   printf 'NATS_URL=%s\nREDIS_URL=%s\n' "$nats_url" "$redis_url"
 }
 
-# The tools the builder runs (buildah) and its tests use (skopeo, a busybox base image).
+# The tools the builder runs (buildah; bwrap and slirp4netns to sandbox build steps) and its tests use
+# (skopeo, a busybox base image).
 TOOLS=(buildah:buildah skopeo:skopeo busybox:busybox-static bwrap:bubblewrap slirp4netns:slirp4netns)
 
 install() {

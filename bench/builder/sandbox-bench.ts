@@ -45,7 +45,12 @@ export async function measureSandbox(
     const sha = await repo.push({ Dockerfile: dockerfile, '.gitops.yaml': GITOPS_FILE });
     const env = { ...process.env, REGISTRY_URL: registryUrl };
     const application = testApplication('bench', { repoURL: repo.url });
-    const sandbox = await Sandbox.start({ workspaceBytes: 2 * GIB, memoryBytes: 4 * GIB, cpus: 2, processes: 4096 });
+    const sandbox = await Sandbox.start({
+      workspaceBytes: 2 * GIB,
+      memoryBytes: 4 * GIB,
+      cpus: 2,
+      processes: 4096,
+    });
     const build = async (isolation: StepIsolation) => {
       const source = sourceReceived('bench', { repoURL: repo.url, commit: sha }).data;
       const log = await BuildLog.open(dataDir.log('bench', source.pipelineId).path, {
@@ -58,7 +63,8 @@ export async function measureSandbox(
         {
           dataDir,
           credentials: {},
-          createDriver: (preference, text) => createImageDriver(preference, text, { dataDir: dataDir.root, env }),
+          createDriver: (preference, text) =>
+            createImageDriver(preference, text, { dataDir: dataDir.root, env }),
           env,
           isolation,
           workspaceMaxBytes: 2 * GIB,

@@ -136,13 +136,15 @@ describe('spec.build: what build steps get', () => {
   });
 
   it('gives steps no env, no secret and no network by default', () => {
-    expect(parseApplications(minimal('a'))[0]?.build).toMatchObject({ env: {}, secrets: [], network: 'none' });
+    expect(parseApplications(minimal('a'))[0]?.build).toMatchObject({
+      env: {},
+      secrets: [],
+      network: 'none',
+    });
   });
 
   it('refuses a secret without exactly one source, a relative file and an unknown network', () => {
-    const problems = problemsOf(
-      withBuild(`    network: host`),
-    );
+    const problems = problemsOf(withBuild('    network: host'));
     expect(problems).toEqual(['document 1: spec.build.network: Expected union value']);
     const sources = problemsOf(
       withBuild(`    secrets:

@@ -110,7 +110,9 @@ describe('a build of a pushed commit', () => {
     const sleep = uniqueSleep();
     const { outcome } = await buildPushed(
       server,
-      steps(`steps: [{ name: hang, run: "sleep ${sleep} & setsid sleep ${sleep} & sleep ${sleep}", timeout: 500ms }]\n`),
+      steps(
+        `steps: [{ name: hang, run: "sleep ${sleep} & setsid sleep ${sleep} & sleep ${sleep}", timeout: 500ms }]\n`,
+      ),
     );
     expect(outcome.failure).toMatchObject({
       reason: 'timeout',

@@ -22,16 +22,22 @@ export const builderEnv = {
     ),
   BUILD_WORKSPACE_MAX: env
     .bytes('2GiB')
-    .describe("a build's workspace (checkout, HOME, TMPDIR); a step that makes it larger is killed and fails the build"),
+    .describe(
+      "a build's workspace (checkout, HOME, TMPDIR); a step that makes it larger is killed and fails the build",
+    ),
   BUILD_MEMORY_MAX: env
     .bytes('4GiB')
-    .describe("a step's memory: for the whole step with a delegated cgroup v2, else for each of its processes"),
+    .describe(
+      "a step's memory: for the whole step with a delegated cgroup v2, else for each of its processes",
+    ),
   BUILD_CPUS: env
     .int(2, 0, 1024)
     .describe("cores' worth of CPU time a step may use, with a delegated cgroup v2 only; `0` for no limit"),
   BUILD_PROCESSES_MAX: env
     .int(4096, 16, 1_000_000)
-    .describe("processes and threads of a step (cgroup), or of all steps at once (the sandbox user's rlimit)"),
+    .describe(
+      "processes and threads of a step (cgroup), or of all steps at once (the sandbox user's rlimit)",
+    ),
   // The image drivers read REGISTRY_URL (and REGISTRY_USERNAME/PASSWORD) from the environment themselves.
   REGISTRY_URL: env
     .url('http://127.0.0.1:5000', ['http:', 'https:'])

@@ -26,7 +26,7 @@ const operands = (args: string[], flag: string, count: number) =>
   args.flatMap((arg, i) => (arg === flag ? [args.slice(i + 1, i + 1 + count)] : []));
 
 describe('the options bwrap gets for a step', () => {
-  it('unshares every namespace, drops to the sandbox user and clears the environment before setting the step\'s', () => {
+  it("unshares every namespace, drops to the sandbox user and clears the environment before setting the step's", () => {
     const args = bwrapOptions(spec());
     expect(args.slice(0, 3)).toEqual(['--unshare-all', '--unshare-user', '--disable-userns']);
     expect(args).toEqual(expect.arrayContaining(['--die-with-parent', '--new-session', '--clearenv']));

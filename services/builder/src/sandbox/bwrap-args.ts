@@ -28,7 +28,11 @@ const DEV = [
   ...DEVICES.flatMap((name) => ['--dev-bind', `/dev/${name}`, `/dev/${name}`]),
   ...['--perms', '1777', '--tmpfs', '/dev/shm'],
   ...['--symlink', '/proc/self/fd', '/dev/fd'],
-  ...['stdin', 'stdout', 'stderr'].flatMap((name, fd) => ['--symlink', `/proc/self/fd/${fd}`, `/dev/${name}`]),
+  ...['stdin', 'stdout', 'stderr'].flatMap((name, fd) => [
+    '--symlink',
+    `/proc/self/fd/${fd}`,
+    `/dev/${name}`,
+  ]),
 ];
 
 const pairs = (flag: string, entries: [string, string][]) => entries.flatMap(([a, b]) => [flag, a, b]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { access, constants, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { constants, access, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -72,7 +72,13 @@ export class StepCgroups {
       add: (pid) => writeFile(join(dir, 'cgroup.procs'), String(pid)),
       remove: async () => {
         for (let attempt = 0; attempt < 20; attempt++) {
-          if (await rmdir(dir).then(() => true, () => false)) return;
+          if (
+            await rmdir(dir).then(
+              () => true,
+              () => false,
+            )
+          )
+            return;
           await sleep(50);
         }
       },

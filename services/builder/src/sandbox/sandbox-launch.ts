@@ -6,6 +6,7 @@ import type { StepCgroup } from './cgroups.js';
 import { etcFiles } from './etc-files.js';
 import type { HostView } from './host-view.js';
 import { type StepLimits, limitedCommand } from './limits.js';
+import type { Programs } from './programs.js';
 import { type Slirp, startSlirp } from './slirp.js';
 
 /** The descriptors bwrap gets: its options, its info (the sandbox's pid), the gate, then files. */
@@ -13,15 +14,6 @@ const ARGS_FD = 3;
 const INFO_FD = 4;
 const BLOCK_FD = 5;
 const FIRST_FILE_FD = 6;
-
-/** Absolute paths of the programs a sandbox runs: a step's PATH cannot redirect them. */
-export interface Programs {
-  bwrap: string;
-  prlimit: string;
-  nice: string;
-  sh: string;
-  slirp4netns: string;
-}
 
 export interface SandboxLaunchInput {
   programs: Programs;
@@ -85,7 +77,8 @@ export function sandboxLaunch(input: SandboxLaunchInput): { launch: Launch; clea
       files.forEach(([, content], i) => pipe(FIRST_FILE_FD + i).end(content));
       setUp = sandboxPid(pipe(INFO_FD)).then(async (pid) => {
         await input.cgroup?.add(pid);
-        const slirp = input.network === 'egress' ? await startSlirp(pid, input.programs.slirp4netns) : undefined;
+        const slirp =
+          input.network === 'egress' ? await startSlirp(pid, input.programs.slirp4netns) : undefined;
         pipe(BLOCK_FD).end('1');
         return slirp;
       });

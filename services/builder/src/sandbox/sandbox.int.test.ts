@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { access, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -98,15 +98,29 @@ describe('a step in the sandbox, attacking the builder', () => {
     ];
     const { outcome, log } = await build(
       {
-        write: targets.map((path) => `echo ${marker} >> ${path}; echo ${marker} >> "$HOME/../../../${marker}"`).join('\n'),
+        write: targets
+          .map((path) => `echo ${marker} >> ${path}; echo ${marker} >> "$HOME/../../../${marker}"`)
+          .join('\n'),
         ours: `echo ours > "$HOME/ours" && cat "$HOME/ours" && touch /tmp/private && echo tmp-ok`,
       },
       { dataRoot },
     );
     expect(outcome.failure).toBeUndefined();
     expect(log).toContain('ours\ntmp-ok');
-    for (const path of targets.filter((p) => !p.endsWith('app.txt'))) expect(await exists(path), path).toBe(false);
+    for (const path of targets.filter((p) => !p.endsWith('app.txt')))
+      expect(await exists(path), path).toBe(false);
     expect(await readFile(join(other, 'app.txt'), 'utf8')).toBe('theirs\n');
+  });
+
+  it("runs git in its checkout, whose objects it reads from the repository's mirror, read-only", async () => {
+    const { outcome, log, sha, dataDir } = await build({
+      git: 'git log -1 --format=commit=%H; touch "$(cat .git/objects/info/alternates)/pwned" || echo mirror-read-only',
+    });
+    expect(outcome.failure).toBeUndefined();
+    expect(log).toContain(`commit=${sha}`);
+    expect(log).toContain('mirror-read-only');
+    const mirrored = await readdir(join(dataDir.root, 'mirrors'), { recursive: true });
+    expect(mirrored.filter((path) => path.endsWith('pwned'))).toEqual([]);
   });
 
   it.each(['none', 'egress'] as const)(
@@ -132,7 +146,9 @@ describe('a step in the sandbox, attacking the builder', () => {
     const { port } = server.address() as { port: number };
     try {
       const { outcome, log } = await build(
-        { net: `cat /proc/net/dev; cat /etc/resolv.conf; ${address ? `node probe.js ${address} ${port}` : ''}` },
+        {
+          net: `cat /proc/net/dev; cat /etc/resolv.conf; ${address ? `node probe.js ${address} ${port}` : ''}`,
+        },
         { build: { network: 'egress' } },
       );
       expect(outcome.failure).toBeUndefined();
@@ -165,7 +181,10 @@ describe('a step in the sandbox, attacking the builder', () => {
     const reason = `workspace over BUILD_WORKSPACE_MAX (${max} bytes)`;
     expect(many.outcome.failure).toMatchObject({ reason: 'step-failed', step: 'fill', message: reason });
     expect(many.outcome.durationMs).toBeLessThan(8000);
-    const one = await build({ big: 'head -c 20000000 /dev/zero > big; ls -l big' }, { workspaceMaxBytes: max });
+    const one = await build(
+      { big: 'head -c 20000000 /dev/zero > big; ls -l big' },
+      { workspaceMaxBytes: max },
+    );
     expect(one.outcome.failure).toMatchObject({ reason: 'step-failed', step: 'big', message: reason });
   });
 

@@ -1,4 +1,4 @@
-import { access, chmod, constants, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { BuildFailure } from '../errors.js';
@@ -11,29 +11,12 @@ import { sandboxErrors } from './errors.js';
 import { SANDBOX_ID } from './etc-files.js';
 import { type HostView, readHostView } from './host-view.js';
 import type { StepLimits } from './limits.js';
-import { type Programs, sandboxLaunch } from './sandbox-launch.js';
+import { type Programs, findPrograms } from './programs.js';
+import { sandboxLaunch } from './sandbox-launch.js';
 
 /** The private /tmp of a step, in memory: tools that write to /tmp whatever TMPDIR says. */
 const TMP_BYTES = 256 * 1024 ** 2;
 const PROBE_TIMEOUT_MS = 10_000;
-
-async function findProgram(name: string, path: string): Promise<string | undefined> {
-  for (const dir of path.split(':')) {
-    const file = join(dir, name);
-    if (await access(file, constants.X_OK).then(() => true, () => false)) return file;
-  }
-  return undefined;
-}
-
-async function findPrograms(path: string): Promise<Programs> {
-  const found: Partial<Programs> = {};
-  for (const name of ['bwrap', 'prlimit', 'nice', 'sh', 'slirp4netns'] as const) {
-    found[name] = await findProgram(name, path);
-    if (!found[name] && name !== 'slirp4netns') throw sandboxErrors.unavailable(`${name} is not installed`);
-  }
-  // Only steps of applications with `network: egress` need it, and say so when it is missing.
-  return { slirp4netns: 'slirp4netns', ...found } as Programs;
-}
 
 /** Lets the sandbox's user pass through every directory above `path`: o+x up to `dataRoot`, refused above. */
 async function makeReachable(path: string, dataRoot: string): Promise<void> {
@@ -117,7 +100,8 @@ export class Sandbox implements StepIsolation {
       command: options.command,
       user: this.user,
       cgroup,
-      fail: (err) => own.stop(new BuildFailure(`the step's sandbox could not be set up: ${err.message}`, 'error')),
+      fail: (err) =>
+        own.stop(new BuildFailure(`the step's sandbox could not be set up: ${err.message}`, 'error')),
     });
     try {
       return own.outcome(await runProcess({ ...options, signal: own.signal, launch }));
@@ -147,7 +131,9 @@ export class Sandbox implements StepIsolation {
       });
       const problem = result.failure?.message ?? result.error?.message ?? output.trim();
       if (result.exitCode !== 0)
-        throw sandboxErrors.unavailable(`bwrap cannot make a sandbox here (${problem || `exit ${result.exitCode}`})`);
+        throw sandboxErrors.unavailable(
+          `bwrap cannot make a sandbox here (${problem || `exit ${result.exitCode}`})`,
+        );
     } finally {
       await rm(root, { recursive: true, force: true });
     }

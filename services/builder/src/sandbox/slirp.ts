@@ -39,7 +39,8 @@ export function startSlirp(pid: number, binary = 'slirp4netns'): Promise<Slirp> 
     await exited;
   };
   return new Promise((resolve, reject) => {
-    const failed = (why: string) => reject(new Error(`slirp4netns ${why}${stderr ? `: ${stderr.trim()}` : ''}`));
+    const failed = (why: string) =>
+      reject(new Error(`slirp4netns ${why}${stderr ? `: ${stderr.trim()}` : ''}`));
     ready.once('data', () => resolve({ stop }));
     child.once('error', (err: NodeJS.ErrnoException) =>
       failed(err.code === 'ENOENT' ? 'is not installed (Debian: apt-get install slirp4netns)' : err.message),

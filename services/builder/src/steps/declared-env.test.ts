@@ -30,7 +30,10 @@ describe("an application's declared env and secrets", () => {
       ],
       { HELLO_NPM_TOKEN: 'env-secret' },
     );
-    expect(declared).toEqual({ env: { LEVEL: 'debug' }, secrets: { NPM_TOKEN: 'env-secret', KEY: 'file-secret' } });
+    expect(declared).toEqual({
+      env: { LEVEL: 'debug' },
+      secrets: { NPM_TOKEN: 'env-secret', KEY: 'file-secret' },
+    });
   });
 
   it("refuses the platform's own variables, by name and by what the builder is configured with", async () => {
@@ -38,17 +41,21 @@ describe("an application's declared env and secrets", () => {
     expect(await refusal(declare([{ name: 'X', fromEnv: 'GIT_PASSWORD' }], env))).toBe(
       'invalid-config: spec.build.secrets: X cannot come from GIT_PASSWORD, a variable of the platform itself',
     );
-    expect(await refusal(declare([{ name: 'X', fromEnv: 'NATS_URL' }], env))).toContain('NATS_URL, a variable of the platform');
-    expect(await refusal(declare([{ name: 'X', fromEnv: 'HELLO_HOOK' }], env, new Set(['HELLO_HOOK'])))).toContain(
-      'HELLO_HOOK, a variable of the platform',
+    expect(await refusal(declare([{ name: 'X', fromEnv: 'NATS_URL' }], env))).toContain(
+      'NATS_URL, a variable of the platform',
     );
+    expect(
+      await refusal(declare([{ name: 'X', fromEnv: 'HELLO_HOOK' }], env, new Set(['HELLO_HOOK']))),
+    ).toContain('HELLO_HOOK, a variable of the platform');
   });
 
   it("refuses a credential file of the platform's, whatever path names it", async () => {
     const file = await secretFile('git-password\n');
     const env = { GIT_PASSWORD_FILE: file };
     const viaDotDot = join(file, '..', '.', 'token');
-    expect(await refusal(declare([{ name: 'X', fromFile: viaDotDot }], env))).toContain('a file of the platform itself');
+    expect(await refusal(declare([{ name: 'X', fromFile: viaDotDot }], env))).toContain(
+      'a file of the platform itself',
+    );
   });
 
   it('fails the build naming a missing variable, an unreadable file and a value too short to redact', async () => {

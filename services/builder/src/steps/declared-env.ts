@@ -37,7 +37,8 @@ async function secretValue(
     return value;
   }
   const file = await realpath(secret.fromFile).catch(() => secret.fromFile);
-  if (files.has(file)) throw invalid(secret, `cannot come from ${secret.fromFile}, a file of the platform itself`);
+  if (files.has(file))
+    throw invalid(secret, `cannot come from ${secret.fromFile}, a file of the platform itself`);
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw invalid(secret, `cannot be read from ${secret.fromFile}: ${err.code ?? err.message}`);
   });
@@ -61,7 +62,10 @@ export async function declaredEnvironment(
   for (const secret of build.secrets) {
     const value = await secretValue(secret, builderEnv, platform, files);
     if (value.length < MIN_SECRET_LENGTH)
-      throw invalid(secret, `is shorter than ${MIN_SECRET_LENGTH} characters, too short to be redacted from logs`);
+      throw invalid(
+        secret,
+        `is shorter than ${MIN_SECRET_LENGTH} characters, too short to be redacted from logs`,
+      );
     secrets[secret.name] = value;
   }
   return { env: { ...build.env }, secrets };

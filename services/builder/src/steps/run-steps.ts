@@ -31,12 +31,7 @@ async function workdirOf(step: PlannedStep, src: string): Promise<string> {
   return dir;
 }
 
-function failureOfStep(
-  step: PlannedStep,
-  result: ProcessResult,
-  input: StepsInput,
-  timeoutMs: number,
-) {
+function failureOfStep(step: PlannedStep, result: ProcessResult, input: StepsInput, timeoutMs: number) {
   if (result.failure) return result.failure.inStep(step.name);
   if (result.aborted) {
     const reason = input.signal.reason;

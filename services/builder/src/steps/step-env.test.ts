@@ -11,7 +11,12 @@ const context = {
   branch: 'main',
   ref: 'refs/heads/main',
 };
-const step = { name: 'test', run: 'npm test', workdir: '.', env: { MODE: 'repo', LEVEL: 'repo', HOME: '/x' } };
+const step = {
+  name: 'test',
+  run: 'npm test',
+  workdir: '.',
+  env: { MODE: 'repo', LEVEL: 'repo', HOME: '/x' },
+};
 
 describe("a step's environment", () => {
   it("is the sandbox's PATH, the repository's env, the application's env and secrets, then the builder's own", () => {
@@ -34,7 +39,10 @@ describe("a step's environment", () => {
   });
 
   it("keeps a declared secret when the repository's env names the same variable", () => {
-    const env = stepEnvironment({ env: {}, secrets: { TOKEN: 'real' } }, context, { ...step, env: { TOKEN: 'fake' } });
+    const env = stepEnvironment({ env: {}, secrets: { TOKEN: 'real' } }, context, {
+      ...step,
+      env: { TOKEN: 'fake' },
+    });
     expect(env.TOKEN).toBe('real');
   });
 });

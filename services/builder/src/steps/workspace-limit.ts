@@ -9,7 +9,7 @@ const POLL_SHARE = 10;
 
 const workspaceBytes = async (root: string) =>
   // A directory the step made unreadable is skipped: the next measure tries again.
-  ((await measure(root, 'mtime', new Set()).catch(() => undefined))?.bytes ?? 0);
+  (await measure(root, 'mtime', new Set()).catch(() => undefined))?.bytes ?? 0;
 
 const overLimit = (maxBytes: number) =>
   new BuildFailure(`workspace over BUILD_WORKSPACE_MAX (${maxBytes} bytes)`, 'step-failed');

@@ -46,10 +46,16 @@ export interface BuildOptions {
 }
 
 const GIB = 1024 ** 3;
-/** One sandbox for the tests of a file, as one builder process has: started (and checked) once. */
-let sandbox: Promise<Sandbox> | undefined;
 export const testSandbox = (workspaceBytes = 2 * GIB) =>
   Sandbox.start({ workspaceBytes, memoryBytes: 4 * GIB, cpus: 2, processes: 4096 });
+/** One sandbox for the tests of a file, as one builder process has: started (and checked) once. */
+const sharedSandbox = (() => {
+  let started: Promise<Sandbox> | undefined;
+  return () => {
+    started ??= testSandbox();
+    return started;
+  };
+})();
 
 /** Pushes `files` to a fresh repository on `server` and runs one build of it with the real image drivers. */
 export async function buildPushed(
@@ -76,7 +82,7 @@ export async function buildPushed(
         ? unsandboxed(env)
         : options.workspaceMaxBytes
           ? await testSandbox(options.workspaceMaxBytes)
-          : await (sandbox ??= testSandbox()),
+          : await sharedSandbox(),
     workspaceMaxBytes: options.workspaceMaxBytes ?? 2 * GIB,
     stepTimeoutMs: options.stepTimeoutMs ?? 60_000,
     killGraceMs: 200,

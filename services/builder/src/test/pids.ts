@@ -22,7 +22,8 @@ export async function processesWith(marker: string): Promise<number[]> {
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.replaceAll('\0', ' ').includes(marker) && (await isRunning(Number(name)))) found.push(Number(name));
+    if (cmdline.replaceAll('\0', ' ').includes(marker) && (await isRunning(Number(name))))
+      found.push(Number(name));
   }
   return found;
 }

@@ -124,7 +124,9 @@ describe('BuildahImageDriver', async () => {
       const request = await buildRequest(dataDir, await context(probe), { network: 'none' });
       await driver.build(request);
       expect(await fileInImage(request.outputDir, 'environ.txt')).not.toContain(secret);
-      const pids = (await fileInImage(request.outputDir, 'procs.txt'))!.split('\n').filter((n) => /^\d+$/.test(n));
+      const pids = (await fileInImage(request.outputDir, 'procs.txt'))!
+        .split('\n')
+        .filter((n) => /^\d+$/.test(n));
       expect(pids).not.toContain(String(platform.pid));
       expect(pids.length).toBeLessThan(20);
       expect(interfaces((await fileInImage(request.outputDir, 'netdev.txt'))!)).toEqual(['lo']);
