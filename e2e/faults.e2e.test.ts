@@ -80,8 +80,9 @@ describe('a builder killed with SIGKILL in the middle of a build', () => {
       (await readStream(platform.nats.url, 'gitops.v1.hello.build.>', { timeoutMs: 0 })).filter(
         isBuildResult,
       );
-    await vi.waitFor(async () => expect(await results()).toHaveLength(1), { timeout: 20_000, interval: 200 });
-    expect(Date.now() - restarted).toBeLessThan(15_000);
+    await vi.waitFor(async () => expect(await results()).toHaveLength(1), { timeout: 25_000, interval: 200 });
+    // The lock (10 s) and the stalled check (5 s) bound the takeover; the rest is the restart and the build.
+    expect(Date.now() - restarted).toBeLessThan(20_000);
     await sleep(2000);
     expect((await results()).map((message) => [message.json.type, message.json.data])).toEqual([
       ['dev.gitops.build.succeeded.v1', expect.objectContaining({ commit: sha })],
