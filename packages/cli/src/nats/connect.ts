@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { natsClientOptions } from '@gitops/bus';
 import { type NatsConnectOptions, loadConfig, natsAuthEnv, natsConnectOptions } from '@gitops/config';
-import { type NatsConnection, connect, credsAuthenticator } from '@nats-io/transport-node';
+import { type NatsConnection, connect } from '@nats-io/transport-node';
 
 /**
  * The CLI's NATS connection settings, read as every service reads them (docs/security.md): the
@@ -10,12 +10,10 @@ import { type NatsConnection, connect, credsAuthenticator } from '@nats-io/trans
 export const natsOptionsFrom = (servers: string[], env: NodeJS.ProcessEnv): NatsConnectOptions =>
   natsConnectOptions({ NATS_URL: servers, ...loadConfig(natsAuthEnv, env) });
 
-/** Connects as `gitops-cli`; a `.creds` file becomes nats.js's authenticator, as in @gitops/bus. */
+/** Connects as `gitops-cli`, with the client options every service uses. */
 export async function connectNats(options: NatsConnectOptions): Promise<NatsConnection> {
-  const { credsFile, ...rest } = options;
-  const authenticator = credsFile ? { authenticator: credsAuthenticator(() => readFileSync(credsFile)) } : {};
   try {
-    return await connect({ ...rest, ...authenticator, name: 'gitops-cli' });
+    return await connect({ ...natsClientOptions(options), name: 'gitops-cli' });
   } catch (err) {
     const as = options.user ? ` as ${options.user}` : '';
     throw new Error(`cannot reach NATS at ${options.servers.join(', ')}${as}: ${(err as Error).message}`);
