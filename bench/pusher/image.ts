@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import {} from 'node:path';
 import { Readable } from 'node:stream';
 import {
   type Descriptor,

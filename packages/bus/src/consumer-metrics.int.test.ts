@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { subjectFilter } from '@gitops/contracts';
 import { createMetrics } from '@gitops/telemetry';
-import { type NatsServer, sourceReceived, startNatsServer, testLogger, uniqueApp } from '@gitops/testing';
+import { type NatsServer, sourceReceived, uniqueApp } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bus } from './bus.js';
 import { type NatsBus, startNatsBus } from './test/nats-bus.js';

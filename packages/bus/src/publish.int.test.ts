@@ -4,10 +4,8 @@ import {
   type Inspector,
   type NatsServer,
   freePort,
-  inspect,
   registerTracing,
   sourceReceived,
-  startNatsServer,
   testLogger,
   uniqueApp,
 } from '@gitops/testing';

@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { STREAM_NAME, subjectFilter, subjectFor } from '@gitops/contracts';
-import {
-  type Inspector,
-  type NatsServer,
-  inspect,
-  registerTracing,
-  sourceReceived,
-  startNatsServer,
-  testLogger,
-  uniqueApp,
-} from '@gitops/testing';
+import { type Inspector, registerTracing, sourceReceived, uniqueApp } from '@gitops/testing';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bus } from './bus.js';

@@ -1,15 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import {} from 'node:os';
+import {} from 'node:path';
 import { PassThrough } from 'node:stream';
 import { connectBus } from '@gitops/bus';
-import { natsConnectOptions, serviceEnv, stageEnv } from '@gitops/config';
+import { natsConnectOptions } from '@gitops/config';
 import { createLogger } from '@gitops/telemetry';
 import {
   type NatsServer,
   type RedisServer,
-  buildStarted,
-  freePort,
   readStream,
   sourceReceived,
   startNatsServer,
@@ -19,23 +16,13 @@ import {
   uniqueApp,
 } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineService } from './definition.js';
+import {} from './definition.js';
 import { RedisConnections } from './redis-connections.js';
 import { startService } from './start-service.js';
+import { echoService, serviceEnvOn } from './test/echo-service.js';
 
 const NATS_PASSWORD = 'nats-Passw0rd';
 const REDIS_PASSWORD = 'redis-Passw0rd';
-
-const echoService = defineService({
-  service: 'echo',
-  env: { ...serviceEnv(1), ...stageEnv },
-  create: () => ({
-    stage: {
-      consumes: ['source.received'],
-      handlers: { 'source.received': async (event) => [buildStarted(event)] },
-    },
-  }),
-});
 
 const withPassword = (url: string, password: string) => {
   const parsed = new URL(url);
@@ -53,16 +40,7 @@ describe('a service with NATS and Redis credentials', () => {
       startNatsServer({ user: { name: 'echo', password: NATS_PASSWORD } }),
       startRedisServer({ password: REDIS_PASSWORD }),
     ]);
-    const dir = await mkdtemp(join(tmpdir(), 'service-credentials-'));
-    await writeFile(join(dir, 'gitops.yaml'), '');
-    env = async () => ({
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      GITOPS_APPS: join(dir, 'gitops.yaml'),
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-    });
+    env = await serviceEnvOn({ nats: nats.url, redis: redis.url });
   });
   afterAll(async () => {
     await Promise.all([nats?.dispose(), redis?.dispose()]);

@@ -1,13 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import {} from 'node:os';
+import {} from 'node:path';
 import { connectBus } from '@gitops/bus';
-import { serviceEnv, stageEnv } from '@gitops/config';
+import { serviceEnv } from '@gitops/config';
 import {
   type NatsServer,
   type RedisServer,
-  buildStarted,
-  freePort,
   readStream,
   sourceReceived,
   startNatsServer,
@@ -19,18 +16,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineService } from './definition.js';
 import { startService } from './start-service.js';
-
-const echoService = defineService({
-  service: 'echo',
-  env: { ...serviceEnv(1), ...stageEnv },
-  create: () => ({
-    stage: {
-      consumes: ['source.received'],
-      handlers: { 'source.received': async (event) => [buildStarted(event)] },
-    },
-    routes: (app) => app.get('/hello', async () => ({ hello: 'world' })),
-  }),
-});
+import { echoService, serviceEnvOn } from './test/echo-service.js';
 
 const httpOnly = defineService({ service: 'http-only', env: serviceEnv(1), create: () => ({}) });
 
@@ -41,16 +27,7 @@ describe('startService, against real NATS and Redis', () => {
 
   beforeAll(async () => {
     [nats, redis] = await Promise.all([startNatsServer(), startRedisServer()]);
-    const dir = await mkdtemp(join(tmpdir(), 'service-'));
-    await writeFile(join(dir, 'gitops.yaml'), '');
-    env = async () => ({
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      GITOPS_APPS: join(dir, 'gitops.yaml'),
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-    });
+    env = await serviceEnvOn({ nats: nats.url, redis: redis.url });
   });
   afterAll(async () => {
     await Promise.all([nats?.dispose(), redis?.dispose()]);

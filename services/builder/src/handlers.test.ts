@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testJobContext } from '@gitops/fixtures';
 import { leasedEntries } from '@gitops/fs';
-import { sourceReceived, testApplication, testLogger } from '@gitops/testing';
+import { sourceReceived, testApplication } from '@gitops/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BuildOutcome } from './build.js';
 import { DataDir } from './data-dir.js';

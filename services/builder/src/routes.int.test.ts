@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testJobContext } from '@gitops/fixtures';
-import { buildFailed, sourceReceived, testApplication, testLogger } from '@gitops/testing';
+import { buildFailed, sourceReceived, testApplication } from '@gitops/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildOutcome } from './build.js';

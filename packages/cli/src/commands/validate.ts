@@ -1,7 +1,7 @@
 import { type Application, env, loadApplications } from '@gitops/config';
 import { paintFor } from '../colour.js';
 import { envFlag, flagValue, outputFlag } from '../flags.js';
-import { type Io, println } from '../io.js';
+import { println } from '../io.js';
 import { UsageError } from '../usage.js';
 import { defineCommand } from './command.js';
 

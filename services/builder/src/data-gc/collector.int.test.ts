@@ -8,7 +8,7 @@ import { DataLeases } from '@gitops/fs';
 import { type MetricsRegistry, createLogger, createMetrics } from '@gitops/telemetry';
 import { testLogger } from '@gitops/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AreaName } from './areas.js';
+import type {} from './areas.js';
 import { DataCollector, type DataCollectorOptions } from './collector.js';
 import { type DataDirMetrics, dataDirMetrics } from './metrics.js';
 import { HOUR, LIMITS } from './test/limits.js';

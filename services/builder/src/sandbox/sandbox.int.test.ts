@@ -15,7 +15,7 @@ import {
 } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildOptions, buildPushed } from '../test/build-harness.js';
-import { processesWith, uniqueSleep } from '../test/pids.js';
+import { processesWith } from '../test/pids.js';
 
 const exists = (path: string) =>
   access(path).then(

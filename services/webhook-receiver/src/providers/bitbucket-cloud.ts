@@ -1,4 +1,4 @@
-import { type RefUpdate, ZERO_SHA, firstBranchUpdate, headCommit, person, repoURLs } from './push.js';
+import { type RefUpdate, ZERO_SHA, firstBranchUpdate, headCommit, repoURLs } from './push.js';
 import { type JsonObject, at, firstString, malformed, requiredString } from './request.js';
 import type { Delivery, Person } from './types.js';
 
