@@ -22,19 +22,32 @@ export function changedFields<T extends object>(live: Partial<T>, spec: T): stri
     .map(([key]) => key);
 }
 
-/**
- * Creates the stream, or updates it when its live config differs from the spec. Idempotent, so
- * every replica of every service can call it at start; concurrent creates of the same config succeed.
- */
-export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, logger: Logger): Promise<void> {
-  let live: StreamConfig;
+/** The stream's live config, or undefined when there is none. */
+async function liveConfig(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {
   try {
-    live = (await jsm.streams.info(spec.name)).config;
+    return (await jsm.streams.info(name)).config;
   } catch (err) {
     if (!isNotFound(err, JetStreamApiCodes.StreamNotFound)) throw err;
-    await jsm.streams.add(spec);
-    logger.info({ stream: spec.name }, 'stream created');
-    return;
+    return undefined;
+  }
+}
+
+/**
+ * Creates the stream, or updates it when its live config differs from the spec. Idempotent, so
+ * every replica of every service can call it at start: a create that loses the race to another
+ * replica's (JetStream answers that the subjects overlap) goes on as an update.
+ */
+export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, logger: Logger): Promise<void> {
+  let live = await liveConfig(jsm, spec.name);
+  if (!live) {
+    try {
+      await jsm.streams.add(spec);
+      logger.info({ stream: spec.name }, 'stream created');
+      return;
+    } catch (err) {
+      live = await liveConfig(jsm, spec.name);
+      if (!live) throw err;
+    }
   }
   const changed = changedFields(live, spec);
   if (changed.length === 0) return;
