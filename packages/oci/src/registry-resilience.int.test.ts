@@ -45,6 +45,32 @@ function recordRequests() {
   return { sent, spy, original };
 }
 
+/**
+ * Stops the registry at the first PATCH of an upload, for `outageMs`, and counts the requests that
+ * failed meanwhile (`isFailure` picks which). Answers the outage, to await, and the count so far.
+ */
+function registryOutageAtFirstPatch(
+  outageMs: number,
+  isFailure: (err: Error & { code?: string }) => boolean,
+) {
+  const { spy, original } = recordRequests();
+  const state = { failed: 0, outage: undefined as Promise<void> | undefined };
+  spy.mockImplementation(async function (this: HttpTransport, req: HttpRequest) {
+    if (req.method === 'PATCH' && !state.outage) {
+      state.outage = registry.stop().then(async () => {
+        await sleep(outageMs);
+        await registry.restart();
+      });
+      await sleep(50);
+    }
+    return original.call(this, req).catch((err: Error & { code?: string }) => {
+      if (isFailure(err)) state.failed++;
+      throw err;
+    });
+  });
+  return state;
+}
+
 async function expectPullsBack(client: RegistryClient, repository: string, tag: string, digests: string[]) {
   const pulled = await client.getManifest(repository, tag);
   expect(pulled.manifest.layers.map((l) => l.digest)).toEqual(digests);
@@ -119,26 +145,11 @@ describe('broken connections and outages', () => {
       retry: fastRetry,
       upload: { chunkThreshold: MiB, chunkSize: MiB },
     });
-    const { spy, original } = recordRequests();
-    let refused = 0;
-    let outage: Promise<void> | undefined;
-    spy.mockImplementation(async function (this: HttpTransport, req: HttpRequest) {
-      if (req.method === 'PATCH' && !outage) {
-        outage = registry.stop().then(async () => {
-          await sleep(400);
-          await registry.restart();
-        });
-        await sleep(50);
-      }
-      return original.call(this, req).catch((err: Error & { code?: string }) => {
-        if (err.code === 'ECONNREFUSED') refused++;
-        throw err;
-      });
-    });
+    const outage = registryOutageAtFirstPatch(400, (err) => err.code === 'ECONNREFUSED');
     const repository = `acme/${randomUUID()}`;
     await pushLayout(client, repository, image.layout, image.root, { tags: ['v1'] });
-    await outage;
-    expect(refused).toBeGreaterThan(0);
+    await outage.outage;
+    expect(outage.failed).toBeGreaterThan(0);
     await expectPullsBack(
       client,
       repository,
@@ -200,27 +211,12 @@ describe('a retry budget instead of a count of tries', () => {
       retry: budget(30_000),
       upload: { chunkThreshold: MiB, chunkSize: MiB },
     });
-    const { spy, original } = recordRequests();
-    let failed = 0;
-    let outage: Promise<void> | undefined;
-    spy.mockImplementation(async function (this: HttpTransport, req: HttpRequest) {
-      if (req.method === 'PATCH' && !outage) {
-        outage = registry.stop().then(async () => {
-          await sleep(3000);
-          await registry.restart();
-        });
-        await sleep(50);
-      }
-      return original.call(this, req).catch((err: Error) => {
-        failed++;
-        throw err;
-      });
-    });
+    const outage = registryOutageAtFirstPatch(3000, () => true);
     const repository = `acme/${randomUUID()}`;
     await pushLayout(client, repository, image.layout, image.root, { tags: ['v1'], concurrency: 2 });
-    await outage;
+    await outage.outage;
     // Both uploads kept trying, every 125 to 250 ms, for the 3 s the registry was away.
-    expect(failed).toBeGreaterThan(16);
+    expect(outage.failed).toBeGreaterThan(16);
     await expectPullsBack(
       client,
       repository,

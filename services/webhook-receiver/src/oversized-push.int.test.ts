@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseApplications } from '@gitops/config';
-import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
+import type { BusFixture } from '@gitops/fixtures';
 import type { StartedService } from '@gitops/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubBranchPush, githubHeaders } from '../test/github-example.js';
-import { webhookReceiver } from './service.js';
+import { type TestReceiver, startTestReceiver } from '../test/receiver.js';
 
 const SECRET = 'oversized-secret';
 const MiB = 1024 * 1024;
@@ -22,20 +22,13 @@ const truncatedBytes = (text: string) => Number(/…\[truncated (\d+) bytes\]$/.
 describe('a push whose free text would not fit on the bus', () => {
   let fixture: BusFixture;
   let receiver: StartedService<unknown>;
+  let testReceiver: TestReceiver;
 
   beforeAll(async () => {
-    fixture = await startBusFixture({ duplicateWindowMs: 60_000 });
-    receiver = await startServiceFixture(webhookReceiver, {
-      bus: fixture,
-      redisUrl: 'redis://127.0.0.1:1',
-      apps,
-      env: { WEBHOOK_SECRET: SECRET },
-    });
+    testReceiver = await startTestReceiver(apps, { WEBHOOK_SECRET: SECRET });
+    ({ bus: fixture, receiver } = testReceiver);
   });
-  afterAll(async () => {
-    await receiver?.stop();
-    await fixture?.dispose();
-  });
+  afterAll(() => testReceiver?.dispose());
 
   it('is stored in JetStream with its message and names cut, the event under 64 KiB', async () => {
     const after = randomBytes(20).toString('hex');

@@ -4,12 +4,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseApplications } from '@gitops/config';
-import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
+import type { BusFixture } from '@gitops/fixtures';
 import type { StartedService } from '@gitops/service';
 import { type GitServer, freePort, git, startGitServer } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK, commitWithMessage, gitPush, runHook, startReceiverDouble } from '../test/post-receive.js';
-import { webhookReceiver } from './service.js';
+import { type TestReceiver, startTestReceiver } from '../test/receiver.js';
 
 const SECRET = 'hook-secret';
 const REPO_URL = 'http://git.example.com/acme/hello.git';
@@ -37,13 +37,11 @@ async function repositoryWith(message: string) {
 describe('the post-receive hook, delivering to the real receiver', () => {
   let fixture: BusFixture;
   let receiver: StartedService<unknown>;
+  let testReceiver: TestReceiver;
 
   beforeAll(async () => {
-    fixture = await startBusFixture({ duplicateWindowMs: 60_000 });
-    receiver = await startServiceFixture(webhookReceiver, {
-      bus: fixture,
-      redisUrl: 'redis://127.0.0.1:1',
-      apps: parseApplications(`apiVersion: gitops.platform/v1
+    testReceiver = await startTestReceiver(
+      parseApplications(`apiVersion: gitops.platform/v1
 kind: Application
 metadata: { name: hello }
 spec:
@@ -52,13 +50,11 @@ spec:
   config: { repoURL: 'https://example.com/acme/config' }
   destination: { namespace: hello }
 `),
-      env: { WEBHOOK_SECRET: SECRET },
-    });
+      { WEBHOOK_SECRET: SECRET },
+    );
+    ({ bus: fixture, receiver } = testReceiver);
   });
-  afterAll(async () => {
-    await receiver?.stop();
-    await fixture?.dispose();
-  });
+  afterAll(() => testReceiver?.dispose());
 
   it('delivers a commit with a 2 MiB message, cut, and exits 0', async () => {
     const message = `Add the fixtures\n\n${'x'.repeat(2 * MiB)}\n`;

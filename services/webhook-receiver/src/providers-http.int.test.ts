@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseApplications } from '@gitops/config';
-import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
+import type { BusFixture } from '@gitops/fixtures';
 import type { StartedService } from '@gitops/service';
 import { readStream } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../test/github-example.js';
+import { type TestReceiver, startTestReceiver } from '../test/receiver.js';
 import { type ProviderName, providers } from './providers/index.js';
-import { webhookReceiver } from './service.js';
 
 const SECRET = 'provider-secret';
 const fixture = (path: string) => readFileSync(new URL(`../test/fixtures/${path}`, import.meta.url));
@@ -77,20 +77,15 @@ spec:
 describe('each provider’s documented push, over HTTP into a real JetStream', () => {
   let bus: BusFixture;
   let receiver: StartedService<unknown>;
+  let testReceiver: TestReceiver;
 
   beforeAll(async () => {
-    bus = await startBusFixture({ duplicateWindowMs: 60_000 });
-    receiver = await startServiceFixture(webhookReceiver, {
-      bus,
-      redisUrl: 'redis://127.0.0.1:1',
-      apps: parseApplications(deliveries.map(applicationFor).join('---\n')),
-      env: { WEBHOOK_SECRET: SECRET },
+    testReceiver = await startTestReceiver(parseApplications(deliveries.map(applicationFor).join('---\n')), {
+      WEBHOOK_SECRET: SECRET,
     });
+    ({ bus, receiver } = testReceiver);
   });
-  afterAll(async () => {
-    await receiver?.stop();
-    await bus?.dispose();
-  });
+  afterAll(() => testReceiver?.dispose());
 
   it.each(deliveries.map((delivery, index) => [`${delivery.provider} #${index}`, delivery, index] as const))(
     'starts a pipeline for %s and stores its source.received',

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseApplications } from '@gitops/config';
-import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
+import type { BusFixture } from '@gitops/fixtures';
 import type { StartedService } from '@gitops/service';
 import { readStream } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubBranchPush, githubExamples, githubHeaders, sign } from '../test/github-example.js';
-import { webhookReceiver } from './service.js';
+import { type TestReceiver, startTestReceiver } from '../test/receiver.js';
 
 const SECRET = 's3cret';
 const app = (name: string, repo: string, extra = '') => `apiVersion: gitops.platform/v1
@@ -39,25 +39,21 @@ function freshPush(move: { before?: string; after?: string } = {}): string {
 describe('the webhook receiver service, storing into a real JetStream', () => {
   let fixture: BusFixture;
   let receiver: StartedService<unknown>;
+  let testReceiver: TestReceiver;
   const post = (payload: string, headers: Record<string, string>, provider = 'github') =>
     receiver.http.inject({ method: 'POST', url: `/webhooks/${provider}`, payload, headers });
   const get = (url: string) => receiver.http.inject({ method: 'GET', url });
 
   beforeAll(async () => {
-    fixture = await startBusFixture({ duplicateWindowMs: 60_000 });
-    receiver = await startServiceFixture(webhookReceiver, {
-      bus: fixture,
-      // The receiver holds no queue: it must start and answer with no Redis at all.
-      redisUrl: 'redis://127.0.0.1:1',
-      apps,
-      // Neither LOCKED_SECRET nor WEBHOOK_SECRET is set: the locked application refuses every delivery.
-      env: { HELLO_SECRET: SECRET, WEBHOOK_BODY_LIMIT: '1MiB', PUBLISH_TIMEOUT: '1500ms' },
+    // The receiver holds no queue: it must start and answer with no Redis at all.
+    testReceiver = await startTestReceiver(apps, {
+      HELLO_SECRET: SECRET,
+      WEBHOOK_BODY_LIMIT: '1MiB',
+      PUBLISH_TIMEOUT: '1500ms',
     });
+    ({ bus: fixture, receiver } = testReceiver);
   });
-  afterAll(async () => {
-    await receiver?.stop();
-    await fixture?.dispose();
-  });
+  afterAll(() => testReceiver?.dispose());
 
   it('answers 202 to a signed push and stores exactly one source.received event', async () => {
     const delivery = randomUUID();
