@@ -9,7 +9,7 @@
 #   scripts/servers.sh status   say what runs where; exits 1 when one is not running
 #   scripts/servers.sh down     stop the ones this script started (by pid file); others are left alone
 #   scripts/servers.sh env <user>  print NATS_URL and REDIS_URL with the credentials of a NATS user of
-#                               infra/k8s/nats-users.conf (webhook-receiver, builder, image-pusher, viewer, admin)
+#                               infra/k8s/nats-users.conf (one user per service, viewer, admin)
 #
 # NATS and Redis start with credentials (docs/security.md): NATS with the platform's users and per-service
 # permissions (infra/k8s/nats-users.conf), Redis with a password. The passwords are generated once into

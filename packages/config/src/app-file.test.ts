@@ -172,3 +172,83 @@ describe('spec.build: what build steps get', () => {
     ]);
   });
 });
+
+describe('environments (docs/applications.md, "Environments and promotion")', () => {
+  const withConfig = (config: string) =>
+    minimal('hello').replace("  config: { repoURL: 'https://example.com/acme/config' }\n", config);
+  const listed = withConfig(`  config:
+    repoURL: http://127.0.0.1:8181/acme/hello-config.git
+    branch: main
+    environments:
+      - { name: dev, path: envs/dev }
+      - { name: staging, path: envs/staging, branch: staging, promotion: auto }
+      - name: prod
+        path: envs/prod
+        destination: { namespace: hello-prod }
+`);
+
+  it('names the shorthand path after its last segment', () => {
+    const [app] = parseApplications(
+      withConfig("  config: { repoURL: 'https://example.com/acme/config', path: envs/dev/ }\n"),
+    );
+    expect(app!.config.environments).toEqual([
+      {
+        name: 'dev',
+        path: 'envs/dev/',
+        branch: 'main',
+        promotion: 'none',
+        destination: { namespace: 'hello', clusterResources: false },
+      },
+    ]);
+    expect(parseApplications(minimal('a'))[0]!.config.environments[0]!.name).toBe('default');
+  });
+
+  it('lists environments in order, with branch, promotion (approval by default) and destination', () => {
+    const [app] = parseApplications(listed);
+    expect(
+      app!.config.environments.map(({ name, branch, promotion, destination }) => [
+        name,
+        branch,
+        promotion,
+        destination.namespace,
+      ]),
+    ).toEqual([
+      ['dev', 'main', 'none', 'hello'],
+      ['staging', 'staging', 'auto', 'hello'],
+      ['prod', 'main', 'approval', 'hello-prod'],
+    ]);
+    expect(app!.config).toMatchObject({
+      path: 'envs/dev',
+      branch: 'main',
+      repoKey: '127.0.0.1:8181/acme/hello-config',
+    });
+  });
+
+  it('refuses duplicate names, paths outside the repository, a promoted first environment and path with environments', () => {
+    const problems = problemsOf(
+      withConfig(`  config:
+    repoURL: http://127.0.0.1:8181/acme/hello-config.git
+    path: envs/dev
+    environments:
+      - { name: dev, path: ../dev, promotion: auto }
+      - { name: dev, path: /etc }
+`),
+    );
+    expect(problems).toEqual([
+      'document 1: spec.config.path: give either path or environments, not both',
+      'document 1: spec.config.environments.0.path: "../dev" must be a path inside the config repository',
+      'document 1: spec.config.environments.1.path: "/etc" must be a path inside the config repository',
+      'document 1: spec.config.environments.1.name: "dev" is already an environment',
+      'document 1: spec.config.environments.0.promotion: the first environment is updated by every pipeline, not promoted to',
+    ]);
+  });
+
+  it('defaults the reconciler options and the Helm image key', () => {
+    const [app] = parseApplications(minimal('a'));
+    expect(app).toMatchObject({
+      syncPolicy: { autoRollback: false, forceConflicts: false },
+      ignoreDifferences: [],
+      config: { helm: { valuesFile: 'values.yaml', imageKey: 'image' } },
+    });
+  });
+});

@@ -3,7 +3,13 @@ import { isAbsolute } from 'node:path';
 import { validationIssues } from '@gitops/contracts';
 import { AppError } from '@gitops/errors';
 import { parseAllDocuments } from 'yaml';
-import { type Application, type ApplicationDocument, ApplicationSchema } from './application.js';
+import {
+  type Application,
+  type ApplicationDocument,
+  ApplicationSchema,
+  type Destination,
+  type Environment,
+} from './application.js';
 import { normaliseRepoUrl } from './repo-url.js';
 
 export class AppFileError extends AppError {
@@ -15,8 +21,35 @@ export class AppFileError extends AppError {
   }
 }
 
+const destinationOf = (destination: { namespace: string; clusterResources?: boolean }): Destination => ({
+  namespace: destination.namespace,
+  clusterResources: destination.clusterResources ?? false,
+});
+
+/** The shorthand `path` is one environment named after its last segment; `.` names it `default`. */
+export const environmentNameOf = (path: string) =>
+  path
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+    .pop() ?? 'default';
+
+function environmentsOf({ config, destination }: ApplicationDocument['spec']): Environment[] {
+  const branch = config.branch ?? 'main';
+  const listed = config.environments ?? [
+    { name: environmentNameOf(config.path ?? '.'), path: config.path ?? '.' },
+  ];
+  return listed.map((environment, index) => ({
+    name: environment.name,
+    path: environment.path,
+    branch: environment.branch ?? branch,
+    promotion: index === 0 ? 'none' : (environment.promotion ?? 'approval'),
+    destination: destinationOf(environment.destination ?? destination),
+  }));
+}
+
 function toApplication(doc: ApplicationDocument): Application {
   const { metadata, spec } = doc;
+  const environments = environmentsOf(spec);
   return {
     name: metadata.name,
     source: {
@@ -38,11 +71,23 @@ function toApplication(doc: ApplicationDocument): Application {
     image: { repository: spec.image.repository },
     config: {
       repoURL: spec.config.repoURL,
-      branch: spec.config.branch ?? 'main',
-      path: spec.config.path ?? '.',
+      repoKey: normaliseRepoUrl(spec.config.repoURL),
+      branch: environments[0]!.branch,
+      path: environments[0]!.path,
+      environments,
+      helm: {
+        valuesFile: spec.config.helm?.valuesFile ?? 'values.yaml',
+        imageKey: spec.config.helm?.imageKey ?? 'image',
+      },
     },
-    destination: { namespace: spec.destination.namespace },
-    syncPolicy: { prune: spec.syncPolicy?.prune ?? false, selfHeal: spec.syncPolicy?.selfHeal ?? false },
+    destination: destinationOf(spec.destination),
+    syncPolicy: {
+      prune: spec.syncPolicy?.prune ?? false,
+      selfHeal: spec.syncPolicy?.selfHeal ?? false,
+      autoRollback: spec.syncPolicy?.autoRollback ?? false,
+      forceConflicts: spec.syncPolicy?.forceConflicts ?? false,
+    },
+    ignoreDifferences: spec.ignoreDifferences ?? [],
   };
 }
 
@@ -86,6 +131,31 @@ function checkBuildEnv(doc: ApplicationDocument): string[] {
   return problems;
 }
 
+/** Environment names are unique, paths stay inside the repository, and `path` and `environments` exclude each other. */
+function checkEnvironments(doc: ApplicationDocument): string[] {
+  const { config } = doc.spec;
+  const problems: string[] = [];
+  if (config.environments && config.path !== undefined)
+    problems.push('spec.config.path: give either path or environments, not both');
+  const paths: [string, string][] = config.environments
+    ? config.environments.map((environment, i) => [`spec.config.environments.${i}.path`, environment.path])
+    : [['spec.config.path', config.path ?? '.']];
+  for (const [where, path] of paths)
+    if (isAbsolute(path) || path.split('/').includes('..'))
+      problems.push(`${where}: "${path}" must be a path inside the config repository`);
+  const seen = new Set<string>();
+  (config.environments ?? []).forEach(({ name }, i) => {
+    if (seen.has(name))
+      problems.push(`spec.config.environments.${i}.name: "${name}" is already an environment`);
+    seen.add(name);
+  });
+  if (config.environments?.[0]?.promotion)
+    problems.push(
+      'spec.config.environments.0.promotion: the first environment is updated by every pipeline, not promoted to',
+    );
+  return problems;
+}
+
 /**
  * Parses the multi-document application file. Every problem is reported at once as
  * `<file>: document <n>: <field path>: <message>`, so a bad file is fixed in one pass.
@@ -108,7 +178,7 @@ export function parseApplications(text: string, file = 'gitops.yaml'): Applicati
       return [path.replace(/^\//, '').replaceAll('/', '.'), ...message].join(': ');
     });
     const doc = value as ApplicationDocument;
-    if (issues.length === 0) issues.push(...checkUrls(doc), ...checkBuildEnv(doc));
+    if (issues.length === 0) issues.push(...checkUrls(doc), ...checkBuildEnv(doc), ...checkEnvironments(doc));
     if (issues.length > 0) {
       for (const issue of issues) problems.push(`${where}: ${issue}`);
       return;

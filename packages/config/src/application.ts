@@ -14,6 +14,41 @@ const BuildSecretSource = Type.Object(
   closed,
 );
 
+const Destination = Type.Object(
+  { namespace: AppName, clusterResources: Type.Optional(Type.Boolean()) },
+  closed,
+);
+
+/** `spec.config.environments[]` (docs/applications.md, "Environments and promotion"). */
+const EnvironmentSchema = Type.Object(
+  {
+    name: AppName,
+    path: NonEmpty,
+    branch: Type.Optional(NonEmpty),
+    promotion: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('approval')])),
+    destination: Type.Optional(Destination),
+  },
+  closed,
+);
+
+/** Where a Helm chart's values file names the image: `<imageKey>.repository`, `.tag`, `.digest`. */
+const HelmSchema = Type.Object(
+  { valuesFile: Type.Optional(NonEmpty), imageKey: Type.Optional(NonEmpty) },
+  closed,
+);
+
+/** Fields of live objects the reconciler never counts as a difference (JSON pointers). */
+const IgnoreDifference = Type.Object(
+  {
+    group: Type.Optional(Type.String()),
+    kind: NonEmpty,
+    name: Type.Optional(NonEmpty),
+    namespace: Type.Optional(NonEmpty),
+    jsonPointers: Type.Array(Type.String({ pattern: '^(/.*)?$' }), { minItems: 1 }),
+  },
+  closed,
+);
+
 /** The Application document (docs/applications.md). Unknown fields are refused, not ignored. */
 export const ApplicationSchema = Type.Object(
   {
@@ -51,16 +86,28 @@ export const ApplicationSchema = Type.Object(
           closed,
         ),
         config: Type.Object(
-          { repoURL: NonEmpty, branch: Type.Optional(NonEmpty), path: Type.Optional(NonEmpty) },
+          {
+            repoURL: NonEmpty,
+            branch: Type.Optional(NonEmpty),
+            path: Type.Optional(NonEmpty),
+            environments: Type.Optional(Type.Array(EnvironmentSchema, { minItems: 1 })),
+            helm: Type.Optional(HelmSchema),
+          },
           closed,
         ),
-        destination: Type.Object({ namespace: AppName }, closed),
+        destination: Destination,
         syncPolicy: Type.Optional(
           Type.Object(
-            { prune: Type.Optional(Type.Boolean()), selfHeal: Type.Optional(Type.Boolean()) },
+            {
+              prune: Type.Optional(Type.Boolean()),
+              selfHeal: Type.Optional(Type.Boolean()),
+              autoRollback: Type.Optional(Type.Boolean()),
+              forceConflicts: Type.Optional(Type.Boolean()),
+            },
             closed,
           ),
         ),
+        ignoreDifferences: Type.Optional(Type.Array(IgnoreDifference)),
       },
       closed,
     ),
@@ -94,7 +141,45 @@ export interface Application {
     network: BuildNetwork;
   };
   image: { repository: string };
-  config: { repoURL: string; branch: string; path: string };
-  destination: { namespace: string };
-  syncPolicy: { prune: boolean; selfHeal: boolean };
+  /**
+   * `branch` and `path` are those of the first environment. `environments` is never empty: the
+   * shorthand `path` is one environment named after its last segment (`envs/dev` -> `dev`).
+   */
+  config: {
+    repoURL: string;
+    repoKey: string;
+    branch: string;
+    path: string;
+    environments: Environment[];
+    helm: { valuesFile: string; imageKey: string };
+  };
+  destination: Destination;
+  syncPolicy: { prune: boolean; selfHeal: boolean; autoRollback: boolean; forceConflicts: boolean };
+  ignoreDifferences: IgnoreDifference[];
+}
+
+export interface Destination {
+  namespace: string;
+  /** Whether the application may own cluster-scoped objects (Namespaces, CRDs, ClusterRoles, …). */
+  clusterResources: boolean;
+}
+
+/**
+ * One environment of an application, in promotion order. The first has `promotion: 'none'`: every
+ * pipeline updates it. Later ones are reached from the previous one, automatically or by approval.
+ */
+export interface Environment {
+  name: string;
+  path: string;
+  branch: string;
+  promotion: 'none' | 'auto' | 'approval';
+  destination: Destination;
+}
+
+export interface IgnoreDifference {
+  group?: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers: string[];
 }

@@ -41,10 +41,17 @@ export function eventNameOfType(type: string): EventName | undefined {
 }
 
 /**
- * The id of the one event of kind `name` that a pipeline can have. Deterministic, so a retried or
- * replayed handler publishes the same id again and JetStream (Nats-Msg-Id) stores it once.
+ * The id of the one event of kind `name` that a pipeline can have, per environment for the stages
+ * that run once in each. Deterministic, so a retried or replayed handler publishes the same id again
+ * and JetStream (Nats-Msg-Id) stores it once.
  */
-export const eventId = (pipelineId: string, name: EventName) => `${pipelineId}.${name}`;
+export const eventId = (pipelineId: string, name: EventName, environment?: string) =>
+  environment === undefined ? `${pipelineId}.${name}` : `${pipelineId}.${name}.${environment}`;
+
+const environmentOf = (data: unknown) => {
+  const environment = (data as { environment?: unknown }).environment;
+  return typeof environment === 'string' ? environment : undefined;
+};
 
 export interface CreateEventInput<N extends EventName> {
   name: N;
@@ -59,7 +66,7 @@ export function createEvent<N extends EventName>(input: CreateEventInput<N>): Gi
   assertValid(eventCatalog[input.name], input.data, `${input.name} data`);
   return {
     specversion: '1.0',
-    id: input.id ?? eventId(input.data.pipelineId, input.name),
+    id: input.id ?? eventId(input.data.pipelineId, input.name, environmentOf(input.data)),
     source: `/gitops/${input.service}`,
     type: eventType(input.name),
     subject: input.data.pipelineId,

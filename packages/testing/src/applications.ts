@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Application, normaliseRepoUrl } from '@gitops/config';
+import { type Application, type Environment, normaliseRepoUrl } from '@gitops/config';
 
 export interface TestApplicationOptions {
   repoURL?: string;
@@ -10,11 +10,24 @@ export interface TestApplicationOptions {
   imageRepository?: string;
   secretEnv?: string;
   configRepoURL?: string;
+  /** Default: one environment `default` at `.` on `main`. The first one's `promotion` is `none`. */
+  environments?: (Pick<Environment, 'name' | 'path'> & Partial<Environment>)[];
+  syncPolicy?: Partial<Application['syncPolicy']>;
 }
 
 /** An application as the application file's loader makes it, every default applied. */
 export function testApplication(name: string, options: TestApplicationOptions = {}): Application {
   const repoURL = options.repoURL ?? `http://git.test/acme/${name}.git`;
+  const configRepoURL = options.configRepoURL ?? repoURL;
+  const destination = { namespace: name, clusterResources: false };
+  const environments: Environment[] = (options.environments ?? [{ name: 'default', path: '.' }]).map(
+    (environment, index) => ({
+      branch: 'main',
+      destination,
+      ...environment,
+      promotion: index === 0 ? 'none' : (environment.promotion ?? 'approval'),
+    }),
+  );
   return {
     name,
     source: { repoURL, repoKey: normaliseRepoUrl(repoURL), branches: options.branches ?? ['main'] },
@@ -29,9 +42,23 @@ export function testApplication(name: string, options: TestApplicationOptions = 
       ...options.build,
     },
     image: { repository: options.imageRepository ?? `127.0.0.1:5000/acme/${name}` },
-    config: { repoURL: options.configRepoURL ?? repoURL, branch: 'main', path: '.' },
-    destination: { namespace: name },
-    syncPolicy: { prune: false, selfHeal: false },
+    config: {
+      repoURL: configRepoURL,
+      repoKey: normaliseRepoUrl(configRepoURL),
+      branch: environments[0]!.branch,
+      path: environments[0]!.path,
+      environments,
+      helm: { valuesFile: 'values.yaml', imageKey: 'image' },
+    },
+    destination,
+    syncPolicy: {
+      prune: false,
+      selfHeal: false,
+      autoRollback: false,
+      forceConflicts: false,
+      ...options.syncPolicy,
+    },
+    ignoreDifferences: [],
   };
 }
 
@@ -47,9 +74,16 @@ export function applicationDocument(app: Application) {
       ...(app.webhook.secretEnv ? { webhook: app.webhook } : {}),
       build: app.build,
       image: app.image,
-      config: app.config,
+      config: {
+        repoURL: app.config.repoURL,
+        helm: app.config.helm,
+        environments: app.config.environments.map(({ promotion, ...environment }) =>
+          promotion === 'none' ? environment : { ...environment, promotion },
+        ),
+      },
       destination: app.destination,
       syncPolicy: app.syncPolicy,
+      ignoreDifferences: app.ignoreDifferences,
     },
   };
 }

@@ -20,6 +20,7 @@ export const DriftData = Type.Object(
     app: Type.String(),
     commit: Type.Optional(Sha),
     configCommit: Type.Optional(Sha),
+    environment: Type.String(),
     ...driftFields,
   },
   { additionalProperties: true },
