@@ -2,7 +2,9 @@ import { AppError } from '@gitops/errors';
 
 /** The config repository cannot take the edit (a missing path, a broken file): retrying cannot fix it. */
 export const editFailed = (path: string, problem: string) =>
-  new AppError('GITOPS_CONFIG_EDIT_FAILED', `cannot pin the image in ${path}: ${problem}`, { statusCode: 422 });
+  new AppError('GITOPS_CONFIG_EDIT_FAILED', `cannot pin the image in ${path}: ${problem}`, {
+    statusCode: 422,
+  });
 
 /** The digest was rolled back and stays out of every environment until a person releases it. */
 export const quarantined = (image: string) =>

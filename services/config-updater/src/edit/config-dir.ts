@@ -26,7 +26,11 @@ interface Located {
 const inside = (repoDir: string, path: string, what: string) =>
   resolveInside(repoDir, path, { what, within: 'the config repository', code: 'GITOPS_CONFIG_PATH_OUTSIDE' });
 
-const isFile = (path: string) => stat(path).then((s) => s.isFile(), () => false);
+const isFile = (path: string) =>
+  stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 
 /** Every .yaml/.yml file under `dir`, each checked to stay inside the repository (a symlink out is refused). */
 async function manifestFiles(repoDir: string, dir: string): Promise<string[]> {
@@ -43,12 +47,21 @@ async function manifestFiles(repoDir: string, dir: string): Promise<string[]> {
 /** Which kind of config the folder holds: a kustomization, else a Helm values file, else plain manifests. */
 async function locate(env: EnvironmentDir): Promise<Located> {
   const dir = await inside(env.repoDir, env.path, 'config path');
-  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+  if (
+    !(await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  ) {
     throw editFailed(env.path, 'no such folder in the config repository');
   }
   for (const name of KUSTOMIZATION_FILES) {
     const file = join(dir, name);
-    if (await isFile(file)) return { kind: 'kustomize', files: [await inside(env.repoDir, relative(env.repoDir, file), 'kustomization')] };
+    if (await isFile(file))
+      return {
+        kind: 'kustomize',
+        files: [await inside(env.repoDir, relative(env.repoDir, file), 'kustomization')],
+      };
   }
   const values = join(dir, env.helm.valuesFile);
   if (await isFile(values)) {
@@ -71,7 +84,10 @@ const failure = (env: EnvironmentDir, err: unknown) =>
  * kind of config and the changed files (none: it was pinned already). Plain manifests of which no
  * workload runs the repository are refused: the pin would go nowhere.
  */
-export async function pinImage(env: EnvironmentDir, pin: ImagePin): Promise<{ kind: ConfigKind; changed: string[] }> {
+export async function pinImage(
+  env: EnvironmentDir,
+  pin: ImagePin,
+): Promise<{ kind: ConfigKind; changed: string[] }> {
   try {
     const { kind, files } = await locate(env);
     const changed: string[] = [];

@@ -1,6 +1,15 @@
 import { type Document, type YAMLMap, isMap, isScalar, parseDocument } from 'yaml';
 import { type ImagePin, type ImageRef, formatImageRef, parseImageRef } from './image-ref.js';
-import { type Entry, appendToMap, applyEdits, rootMap, scalarText, setInMap, stringOf, valueOf } from './yaml-text.js';
+import {
+  type Entry,
+  appendToMap,
+  applyEdits,
+  rootMap,
+  scalarText,
+  setInMap,
+  stringOf,
+  valueAt,
+} from './yaml-text.js';
 
 function parseValues(text: string, file: string): { doc: Document; root: YAMLMap | undefined } {
   const doc = parseDocument(text);
@@ -31,20 +40,32 @@ function nested(keys: string[], values: Record<string, string>): Entry {
  * `image` or `app.image`), creating the mappings that are missing. An `imageKey` that holds a single
  * string (`image: repo:tag`) gets the whole reference `repo:tag@digest` instead.
  */
-export function setHelmImage(text: string, imageKey: string, pin: ImagePin, file = 'the values file'): string {
+export function setHelmImage(
+  text: string,
+  imageKey: string,
+  pin: ImagePin,
+  file = 'the values file',
+): string {
   const { root } = parseValues(text, file);
   const keys = imageKey.split('.');
-  if (!root) return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${render(nested(keys, pinValues(pin)))}\n`;
+  if (!root)
+    return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${render(nested(keys, pinValues(pin)))}\n`;
   let map: YAMLMap = root;
   for (const [i, key] of keys.entries()) {
-    const node = valueOf(map, key);
+    const node = valueAt(map, key);
     if (node === undefined) {
       return applyEdits(text, appendToMap(text, map, [nested(keys.slice(i), pinValues(pin))]));
     }
     if (isScalar(node) && i === keys.length - 1 && node.range) {
-      const ref = formatImageRef({ repository: pin.repository, ...(pin.tag ? { tag: pin.tag } : {}), digest: pin.digest });
+      const ref = formatImageRef({
+        repository: pin.repository,
+        ...(pin.tag ? { tag: pin.tag } : {}),
+        digest: pin.digest,
+      });
       if (node.value === ref) return text;
-      return applyEdits(text, [{ start: node.range[0], end: node.range[1], text: scalarText(ref, node.type) }]);
+      return applyEdits(text, [
+        { start: node.range[0], end: node.range[1], text: scalarText(ref, node.type) },
+      ]);
     }
     if (!isMap(node)) throw new Error(`${file}: ${keys.slice(0, i + 1).join('.')} is not a mapping`);
     map = node;
@@ -53,15 +74,17 @@ export function setHelmImage(text: string, imageKey: string, pin: ImagePin, file
 }
 
 const render = ([key, value]: Entry) =>
-  typeof value === 'string' ? `${key}: ${value}` : [`${key}:`, ...value.block.map((l) => `  ${l}`)].join('\n');
+  typeof value === 'string'
+    ? `${key}: ${value}`
+    : [`${key}:`, ...value.block.map((l) => `  ${l}`)].join('\n');
 
 /** The image the values file names at `imageKey`, if any. */
 export function helmImage(text: string, imageKey: string, file = 'the values file'): ImageRef | undefined {
-  const node = imageKey.split('.').reduce<unknown>((n, key) => valueOf(n, key), parseValues(text, file).root);
+  const node = imageKey.split('.').reduce<unknown>((n, key) => valueAt(n, key), parseValues(text, file).root);
   if (isScalar(node)) return stringOf(node) ? parseImageRef(String(node.value)) : undefined;
-  const repository = stringOf(valueOf(node, 'repository'));
+  const repository = stringOf(valueAt(node, 'repository'));
   if (!repository) return undefined;
-  const tag = stringOf(valueOf(node, 'tag'));
-  const digest = stringOf(valueOf(node, 'digest'));
+  const tag = stringOf(valueAt(node, 'tag'));
+  const digest = stringOf(valueAt(node, 'digest'));
   return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }

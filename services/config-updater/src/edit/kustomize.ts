@@ -1,6 +1,15 @@
-import { type Document, YAMLMap, isMap, isSeq, parseAllDocuments } from 'yaml';
+import { type Document, type YAMLMap, isMap, isSeq, parseAllDocuments } from 'yaml';
 import type { ImagePin, ImageRef } from './image-ref.js';
-import { type TextEdit, appendToMap, appendToSeq, applyEdits, rootMap, setInMap, stringOf, valueOf } from './yaml-text.js';
+import {
+  type TextEdit,
+  appendToMap,
+  appendToSeq,
+  applyEdits,
+  rootMap,
+  setInMap,
+  stringOf,
+  valueAt,
+} from './yaml-text.js';
 
 /** The file names kustomize reads, in its order of preference. */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -9,17 +18,19 @@ const firstMap = (text: string): { doc: Document; root: YAMLMap } => {
   const doc = parseAllDocuments(text).find((d) => !Array.isArray(d)) as Document | undefined;
   const root = doc && rootMap(doc);
   if (!doc || !root) throw new Error('the kustomization is not a YAML mapping');
-  if (doc.errors.length > 0) throw new Error(`the kustomization is not valid YAML: ${doc.errors[0]?.message}`);
+  if (doc.errors.length > 0)
+    throw new Error(`the kustomization is not valid YAML: ${doc.errors[0]?.message}`);
   return { doc, root };
 };
 
 /** The `images:` entry that names the repository (as `name`, or as the `newName` it is renamed to). */
 function entryFor(root: YAMLMap, repository: string): YAMLMap | undefined {
-  const images = valueOf(root, 'images');
+  const images = valueAt(root, 'images');
   if (!isSeq(images)) return undefined;
   return images.items.find(
     (item): item is YAMLMap =>
-      isMap(item) && [stringOf(valueOf(item, 'name')), stringOf(valueOf(item, 'newName'))].includes(repository),
+      isMap(item) &&
+      [stringOf(valueAt(item, 'name')), stringOf(valueAt(item, 'newName'))].includes(repository),
   );
 }
 
@@ -34,12 +45,12 @@ function newEntry(pin: ImagePin): string[] {
  */
 export function setKustomizeImage(text: string, pin: ImagePin): string {
   const { root } = firstMap(text);
-  const images = valueOf(root, 'images');
+  const images = valueAt(root, 'images');
   const entry = entryFor(root, pin.repository);
   let edits: TextEdit[];
   if (entry) {
     const values: Record<string, string> = {};
-    const newName = stringOf(valueOf(entry, 'newName'));
+    const newName = stringOf(valueAt(entry, 'newName'));
     if (newName !== undefined && newName !== pin.repository) values.newName = pin.repository;
     if (pin.tag) values.newTag = pin.tag;
     values.digest = pin.digest;
@@ -59,7 +70,7 @@ export function setKustomizeImage(text: string, pin: ImagePin): string {
 export function kustomizeImage(text: string, repository: string): ImageRef | undefined {
   const entry = entryFor(firstMap(text).root, repository);
   if (!entry) return undefined;
-  const tag = stringOf(valueOf(entry, 'newTag'));
-  const digest = stringOf(valueOf(entry, 'digest'));
+  const tag = stringOf(valueAt(entry, 'newTag'));
+  const digest = stringOf(valueAt(entry, 'digest'));
   return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }

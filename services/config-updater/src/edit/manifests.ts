@@ -1,6 +1,6 @@
 import { type Document, type Scalar, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { type ImagePin, type ImageRef, formatImageRef, parseImageRef } from './image-ref.js';
-import { type TextEdit, applyEdits, rootMap, scalarText, stringOf, valueOf } from './yaml-text.js';
+import { type TextEdit, applyEdits, rootMap, scalarText, stringOf, valueAt } from './yaml-text.js';
 
 /** Where each workload kind keeps its pod spec. */
 const POD_SPEC_PATH: Record<string, string[]> = {
@@ -20,14 +20,14 @@ function imageScalars(docs: Document[]): Scalar[] {
   const found: Scalar[] = [];
   for (const doc of docs) {
     const root = rootMap(doc);
-    const path = POD_SPEC_PATH[stringOf(valueOf(root, 'kind')) ?? ''];
+    const path = POD_SPEC_PATH[stringOf(valueAt(root, 'kind')) ?? ''];
     if (!root || !path) continue;
-    const podSpec = path.reduce<unknown>((node, key) => valueOf(node, key), root);
+    const podSpec = path.reduce<unknown>((node, key) => valueAt(node, key), root);
     for (const list of CONTAINER_LISTS) {
-      const containers = valueOf(podSpec, list);
+      const containers = valueAt(podSpec, list);
       if (!isSeq(containers)) continue;
       for (const container of containers.items) {
-        const image = isMap(container) ? valueOf(container, 'image') : undefined;
+        const image = isMap(container) ? valueAt(container, 'image') : undefined;
         if (isScalar(image) && typeof image.value === 'string') found.push(image);
       }
     }
@@ -52,7 +52,11 @@ export function setManifestImages(text: string, pin: ImagePin, file = 'the manif
     const ref = parseImageRef(String(image.value));
     if (ref.repository !== pin.repository || !image.range) continue;
     const tag = pin.tag ?? ref.tag;
-    const pinned = formatImageRef({ repository: pin.repository, ...(tag ? { tag } : {}), digest: pin.digest });
+    const pinned = formatImageRef({
+      repository: pin.repository,
+      ...(tag ? { tag } : {}),
+      digest: pin.digest,
+    });
     if (pinned !== image.value) {
       edits.push({ start: image.range[0], end: image.range[1], text: scalarText(pinned, image.type) });
     }

@@ -1,4 +1,14 @@
-import { type Document, type Node, type Pair, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, stringify } from 'yaml';
+import {
+  type Document,
+  type Node,
+  type Pair,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+  isMap,
+  isScalar,
+  stringify,
+} from 'yaml';
 
 /**
  * Edits of YAML source text located with the `yaml` Document API and spliced into the original
@@ -41,7 +51,7 @@ function lineAfter(text: string, end: number): { at: number; before: string; aft
 export const pairOf = (map: YAMLMap, key: string): Pair | undefined =>
   map.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key) as Pair | undefined;
 
-export const valueOf = (map: unknown, key: string): unknown =>
+export const valueAt = (map: unknown, key: string): unknown =>
   isMap(map) ? (pairOf(map, key)?.value ?? undefined) : undefined;
 
 /** A scalar's string value, or undefined for anything else. */
@@ -74,7 +84,8 @@ export function appendToMap(text: string, map: YAMLMap, entries: Entry[]): TextE
   const first = map.items[0]?.key as Node | undefined;
   const indent = ' '.repeat(column(text, first?.range?.[0] ?? start));
   const last = map.items.at(-1);
-  const lastEnd = (last?.value as Node | null)?.range?.[1] ?? (last?.key as Node | undefined)?.range?.[1] ?? end;
+  const lastEnd =
+    (last?.value as Node | null)?.range?.[1] ?? (last?.key as Node | undefined)?.range?.[1] ?? end;
   const { at, before, after } = lineAfter(text, lastEnd);
   const lines = entries.map((entry) => entryLines(entry, indent)).join('\n');
   return [{ start: at, end: at, text: `${before}${lines}${after}` }];
@@ -86,7 +97,9 @@ export function appendToSeq(text: string, seq: YAMLSeq, item: string[]): TextEdi
   if (seq.flow) {
     const close = text.lastIndexOf(']', end);
     const lead = seq.items.length > 0 ? ', ' : '';
-    return [{ start: close, end: close, text: `${lead}{ ${item.map((l) => l.replace(/^- /, '')).join(', ')} }` }];
+    return [
+      { start: close, end: close, text: `${lead}{ ${item.map((l) => l.replace(/^- /, '')).join(', ')} }` },
+    ];
   }
   const indent = ' '.repeat(column(text, start));
   const last = seq.items.at(-1) as Node | undefined;

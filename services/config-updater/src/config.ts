@@ -1,0 +1,76 @@
+import { ConfigError, type ConfigOf, apiEnv, env, serviceEnv, stageEnv } from '@gitops/config';
+import type { GitCredentials } from '@gitops/git';
+
+/** The config updater's environment: the common variables plus its own (docs/config-updater.md). */
+export const updaterEnv = {
+  ...serviceEnv(8094),
+  ...stageEnv,
+  ...apiEnv,
+  // The builder's names: one set of git credentials serves source and config repositories.
+  GIT_USERNAME: env.optional().describe('HTTP basic user for config repositories'),
+  GIT_PASSWORD: env.optional().describe('password for `GIT_USERNAME`'),
+  GIT_PASSWORD_FILE: env.optional().describe('a file holding that password instead, read at every write'),
+  GIT_SSH_KEY_FILE: env.optional().describe('SSH private key for `ssh://` and `git@host:` repositories'),
+  GIT_SSH_KNOWN_HOSTS_FILE: env
+    .optional()
+    .describe('known hosts file for that key (host keys are always checked)'),
+  GIT_AUTHOR_NAME: env.string('gitops-platform').describe('author of the config commits'),
+  GIT_AUTHOR_EMAIL: env.string('gitops-platform@localhost').describe('e-mail of that author'),
+  GIT_COMMITTER_NAME: env.optional().describe('committer of the config commits (default the author)'),
+  GIT_COMMITTER_EMAIL: env.optional().describe('e-mail of that committer (default the author’s)'),
+  GIT_SIGNING_KEY_FILE: env
+    .optional()
+    .describe(
+      'an SSH private key: config commits are then signed (`gpg.format=ssh`), checkable with `git verify-commit`',
+    ),
+  CONFIG_PUSH_ATTEMPTS: env
+    .int(10, 1, 100)
+    .describe('attempts of one write whose push lost the race to another writer, before its job is retried'),
+  CONFIG_RACE_BACKOFF: env
+    .duration('50ms')
+    .describe('the first delay after a lost push race; it doubles (jittered, at most 2s)'),
+  CONFIG_GIT_TIMEOUT: env.duration('2m').describe('the longest one git command (fetch, push) may take'),
+  CONFIG_CONCURRENCY: env
+    .int(64, 1, 1024)
+    .describe('jobs taken at once; the bumps of one repository among them are written in batches'),
+  CONFIG_LOCK_TTL: env
+    .duration('30s')
+    .describe('a replica that stops renewing its lock on a config repository loses it after this long'),
+  PROMOTION_APPROVERS: env
+    .optional()
+    .describe('API token names allowed to approve promotions, comma separated; unset: every token'),
+};
+
+export type UpdaterConfig = ConfigOf<typeof updaterEnv>;
+
+/** The git credentials, refusing combinations that cannot be meant, as the builder does. */
+export function gitCredentials(config: UpdaterConfig): GitCredentials {
+  const issues = [];
+  if (config.GIT_PASSWORD && config.GIT_PASSWORD_FILE) {
+    issues.push({ variable: 'GIT_PASSWORD_FILE', problem: 'cannot be set together with GIT_PASSWORD' });
+  }
+  if (!config.GIT_USERNAME && (config.GIT_PASSWORD || config.GIT_PASSWORD_FILE)) {
+    issues.push({ variable: 'GIT_USERNAME', problem: 'is required with GIT_PASSWORD or GIT_PASSWORD_FILE' });
+  }
+  if (config.GIT_USERNAME && !config.GIT_PASSWORD && !config.GIT_PASSWORD_FILE) {
+    issues.push({ variable: 'GIT_PASSWORD', problem: 'or GIT_PASSWORD_FILE is required with GIT_USERNAME' });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  const credentials: GitCredentials = {};
+  if (config.GIT_USERNAME) credentials.username = config.GIT_USERNAME;
+  if (config.GIT_PASSWORD) credentials.password = config.GIT_PASSWORD;
+  if (config.GIT_PASSWORD_FILE) credentials.passwordFile = config.GIT_PASSWORD_FILE;
+  if (config.GIT_SSH_KEY_FILE) credentials.sshKeyFile = config.GIT_SSH_KEY_FILE;
+  if (config.GIT_SSH_KNOWN_HOSTS_FILE) credentials.sshKnownHostsFile = config.GIT_SSH_KNOWN_HOSTS_FILE;
+  return credentials;
+}
+
+/** The commit identity: the author, and the committer (the author unless set). */
+export function commitIdentity(config: UpdaterConfig) {
+  const author = { name: config.GIT_AUTHOR_NAME, email: config.GIT_AUTHOR_EMAIL };
+  const committer = {
+    name: config.GIT_COMMITTER_NAME ?? author.name,
+    email: config.GIT_COMMITTER_EMAIL ?? author.email,
+  };
+  return { author, committer };
+}

@@ -1,0 +1,4 @@
+import { runService } from '@gitops/service';
+import { configUpdater } from './service.js';
+
+runService(configUpdater);
