@@ -1,7 +1,7 @@
 import { Counter, type MetricsRegistry } from '@gitops/telemetry';
 
-/** The config updater's own metrics; answers what the writer calls with each round it pushed. */
-export function writerMetrics(registry: MetricsRegistry): (bumps: number) => void {
+/** The config updater's own metrics: what the writer calls with each round it pushed and each lost race. */
+export function writerMetrics(registry: MetricsRegistry): { onPushed(bumps: number): void; onRace(): void } {
   const rounds = new Counter({
     name: 'gitops_config_rounds_total',
     help: 'Writes to a config repository (one fetch, a commit per environment, one push)',
@@ -12,8 +12,16 @@ export function writerMetrics(registry: MetricsRegistry): (bumps: number) => voi
     help: 'Image bumps written to config repositories; above the rounds when queued bumps were batched',
     registers: [registry],
   });
-  return (n) => {
-    rounds.inc();
-    bumps.inc(n);
+  const races = new Counter({
+    name: 'gitops_config_push_races_total',
+    help: 'Pushes refused because another writer moved the branch first; each is retried from the new head',
+    registers: [registry],
+  });
+  return {
+    onPushed: (n) => {
+      rounds.inc();
+      bumps.inc(n);
+    },
+    onRace: () => races.inc(),
   };
 }

@@ -51,7 +51,7 @@ export const configUpdater = defineService({
       ...writerOptions(config, env),
       lock,
       logger,
-      onPushed: writerMetrics(metrics.registry),
+      ...writerMetrics(metrics.registry),
     });
     const state = new RedisPromotionState(redis());
     const byName = new Map<string, Application>(apps.map((app) => [app.name, app]));

@@ -27,9 +27,20 @@ export interface WriterOptions {
   /** The first delay after a lost race (doubling, jittered). */
   raceDelayMs: number;
   logger: Logger;
+  /** Called with each push that lost the race to another writer (metrics). */
+  onRace?(): void;
   /** Called with each commit pushed and the number of bumps it carries (metrics). */
   onPushed?(bumps: number): void;
 }
+
+/**
+ * A push another writer got in first: the branch moved on (non-fast-forward), or the server was
+ * updating the ref for the other push at that very moment (`failed to update ref`, `cannot lock ref`).
+ */
+const lostRace = (err: unknown) =>
+  err instanceof PushRejected &&
+  (err.reason === 'non-fast-forward' ||
+    /failed to update ref|cannot lock ref|unable to lock/i.test(err.detail));
 
 // Rounds one lock holder writes before letting other replicas have the repository.
 const ROUNDS_PER_HOLD = 8;
@@ -117,7 +128,8 @@ export class RepoWriter implements ConfigWriter {
         settle();
         return;
       } catch (err) {
-        if (!(err instanceof PushRejected && err.reason === 'non-fast-forward')) throw err;
+        if (!lostRace(err)) throw err;
+        this.options.onRace?.();
         if (attempt >= pushAttempts) throw pushFailed(round.branch, attempt, describeError(err));
         logger.debug(
           { branch: round.branch, attempt },
