@@ -56,7 +56,9 @@ describe('the config writer, against a real git server and Redis', () => {
       ...overrides,
     });
 
-  const setup = async (files = { 'envs/dev/kustomization.yaml': kustomization() }) => {
+  const setup = async (
+    files: Record<string, string> = { 'envs/dev/kustomization.yaml': kustomization() },
+  ) => {
     const repo = await createConfigRepo(server, files);
     const app = testApplication('hello', {
       configRepoURL: repo.url,
