@@ -10,7 +10,8 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const APPS = ['queued', 'outage', 'redeliver', 'huge', 'registry', 'numbers'];
-const TERMINAL = /^dev\.gitops\.(image\.pushed|image\.failed|build\.failed)\.v1$/;
+// Grown with each stage: a pipeline now ends at the config repository (config.updated|failed).
+const TERMINAL = /^dev\.gitops\.(config\.updated|config\.failed|image\.failed|build\.failed)\.v1$/;
 const SECRET = 'e2e-webhook-secret';
 
 const slowStep = (seconds: number) => `steps:\n  - name: test\n    run: sleep ${seconds}\n`;
@@ -39,7 +40,7 @@ describe('the pipeline under faults', () => {
   afterAll(async () => {
     await closePlain?.();
     const codes = await platform?.stop();
-    expect(codes, 'every service exits cleanly on SIGTERM').toEqual([0, 0, 0]);
+    expect(codes, 'every service exits cleanly on SIGTERM').toEqual(codes?.map(() => 0));
   });
 
   /** The stored pipelines of `app` and their terminal events, once every one of `commits` has one. */
@@ -83,7 +84,7 @@ describe('the pipeline under faults', () => {
     await platform.redis.restart();
     const pipelines = await settled('queued', commits);
     expectOnce(pipelines);
-    expect(pipelines.map((p) => p.terminals[0])).toEqual(Array(4).fill('dev.gitops.image.pushed.v1'));
+    expect(pipelines.map((p) => p.terminals[0])).toEqual(Array(4).fill('dev.gitops.config.updated.v1'));
   }, 120_000);
 
   it('finishes builds that ran while NATS was down, and a push made during the outage, once each', async () => {
@@ -101,7 +102,7 @@ describe('the pipeline under faults', () => {
     await platform.nats.restart();
     const pipelines = await settled('outage', [first, during]);
     expectOnce(pipelines);
-    expect(pipelines.map((p) => p.terminals[0])).toEqual(Array(2).fill('dev.gitops.image.pushed.v1'));
+    expect(pipelines.map((p) => p.terminals[0])).toEqual(Array(2).fill('dev.gitops.config.updated.v1'));
   }, 120_000);
 
   it('starts one pipeline for a webhook delivered three times, which a plain subscriber sees once', async () => {
@@ -148,7 +149,7 @@ describe('the pipeline under faults', () => {
     await platform.registry.restart();
     const [pipeline] = await settled('registry', [sha]);
     expectOnce([pipeline!]);
-    expect(pipeline!.terminals).toEqual(['dev.gitops.image.pushed.v1']);
+    expect(pipeline!.terminals).toEqual(['dev.gitops.config.updated.v1']);
   }, 90_000);
 
   it('never gives a build number again after Redis lost its data', async () => {
