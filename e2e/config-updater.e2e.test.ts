@@ -32,7 +32,11 @@ describe('a push to the source repository, on to the config repository', () => {
     expect(updated?.json.source).toBe('/gitops/config-updater');
     const data = dataOf(updated);
     const [pushed] = await readStream(platform.natsUrl, 'gitops.v1.hello.image.pushed', { atLeast: 1 });
-    const { digest, repository, tags } = dataOf(pushed) as { digest: string; repository: string; tags: string[] };
+    const { digest, repository, tags } = dataOf(pushed) as {
+      digest: string;
+      repository: string;
+      tags: string[];
+    };
     expect(data).toMatchObject({
       app: 'hello',
       commit: sha,

@@ -19,7 +19,13 @@ import {
   writeApplications,
 } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ConfigRepo, REPOSITORY, createConfigRepo, digestOf, kustomization } from './test/config-repo.js';
+import {
+  type ConfigRepo,
+  REPOSITORY,
+  createConfigRepo,
+  digestOf,
+  kustomization,
+} from './test/config-repo.js';
 
 const BUMPS = 30;
 
