@@ -6,6 +6,7 @@ import {
   appendToSeq,
   applyEdits,
   rootMap,
+  scalarText,
   setInMap,
   stringOf,
   valueAt,
@@ -35,7 +36,12 @@ function entryFor(root: YAMLMap, repository: string): YAMLMap | undefined {
 }
 
 function newEntry(pin: ImagePin): string[] {
-  return [`name: ${pin.repository}`, ...(pin.tag ? [`newTag: ${pin.tag}`] : []), `digest: ${pin.digest}`];
+  const entries = [
+    ['name', pin.repository],
+    ...(pin.tag ? [['newTag', pin.tag]] : []),
+    ['digest', pin.digest],
+  ];
+  return entries.map(([key, value]) => `${key}: ${scalarText(value ?? '')}`);
 }
 
 /**

@@ -77,9 +77,12 @@ export function appendToMap(text: string, map: YAMLMap, entries: Entry[]): TextE
   if (entries.length === 0) return [];
   const [start = 0, end = 0] = map.range ?? [];
   if (map.flow) {
+    const items = entries.map(flowEntry).join(', ');
+    const last = map.items.at(-1);
+    const lastEnd = (last?.value as Node | null)?.range?.[1] ?? (last?.key as Node | undefined)?.range?.[1];
+    if (lastEnd !== undefined) return [{ start: lastEnd, end: lastEnd, text: `, ${items}` }];
     const close = text.lastIndexOf('}', end);
-    const lead = map.items.length > 0 ? ', ' : ' ';
-    return [{ start: close, end: close, text: `${lead}${entries.map(flowEntry).join(', ')} ` }];
+    return [{ start: close, end: close, text: ` ${items} ` }];
   }
   const first = map.items[0]?.key as Node | undefined;
   const indent = ' '.repeat(column(text, first?.range?.[0] ?? start));
@@ -126,7 +129,9 @@ export function setInMap(text: string, map: YAMLMap, values: Record<string, stri
       edits.push({ start: colon, end: colon, text: ` ${scalarText(value)}` });
     } else if (isScalar(node) && node.range) {
       if (node.value !== value) {
-        edits.push({ start: node.range[0], end: node.range[1], text: scalarText(value, node.type) });
+        // An empty value (`key:`) is a null scalar right after the colon.
+        const lead = text[node.range[0] - 1] === ':' ? ' ' : '';
+        edits.push({ start: node.range[0], end: node.range[1], text: lead + scalarText(value, node.type) });
       }
     } else {
       throw new Error(`${key} holds a ${isMap(node) ? 'mapping' : 'sequence'}, not a value`);
