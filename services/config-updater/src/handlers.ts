@@ -120,21 +120,35 @@ export const updaterHandlers = (deps: UpdaterDeps): StageHandlers => ({
   'rollback.completed': (event, ctx) => rollbackCompleted(deps, event, ctx),
 });
 
-/** config.failed once an image.pushed has no attempts left, or failed for a reason retrying cannot fix. */
-export const updaterExhausted =
-  (deps: UpdaterDeps) =>
-  (consumed: AnyEvent, err: unknown): GitopsEvent[] => {
-    if (consumed.name !== 'image.pushed') return [];
+/** The config.failed of an event whose job has no attempts left: image.pushed, or an automatic promotion. */
+function exhaustedTarget(deps: UpdaterDeps, consumed: AnyEvent) {
+  if (consumed.name === 'image.pushed') {
     const { data } = consumed.event;
     const app = deps.apps.get(data.app);
     const environment = app?.config.environments[0];
-    if (!app || !environment) return [];
-    const image = `${app.image.repository}@${data.digest}`;
-    return [
-      failedEvent(
-        { pipelineId: data.pipelineId, app: app.name, commit: data.commit },
-        { app, environment, image },
-        err,
-      ),
-    ];
+    if (!app || !environment) return undefined;
+    return { app, environment, image: `${app.image.repository}@${data.digest}`, commit: data.commit };
+  }
+  if (consumed.name === 'deploy.succeeded') {
+    const { data } = consumed.event;
+    const app = deps.apps.get(data.app);
+    const environment = app && nextEnvironment(app, data.environment);
+    if (!app || environment?.promotion !== 'auto' || !data.commit) return undefined;
+    return { app, environment, image: data.image ?? app.image.repository, commit: data.commit };
+  }
+  return undefined;
+}
+
+/** config.failed once a write has no attempts left, or failed for a reason retrying cannot fix. */
+export const updaterExhausted =
+  (deps: UpdaterDeps) =>
+  (consumed: AnyEvent, err: unknown): GitopsEvent[] => {
+    const target = exhaustedTarget(deps, consumed);
+    if (!target) return [];
+    const pipeline = {
+      pipelineId: consumed.event.data.pipelineId,
+      app: target.app.name,
+      commit: target.commit,
+    };
+    return [failedEvent(pipeline, target, err)];
   };
