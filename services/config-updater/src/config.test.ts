@@ -1,6 +1,6 @@
 import { loadConfig } from '@gitops/config';
 import { describe, expect, it } from 'vitest';
-import { commitIdentity, gitCredentials, updaterEnv } from './config.js';
+import { commitIdentity, gitCredentials, refuseUrlCredentials, updaterEnv } from './config.js';
 
 describe('the config updater’s environment', () => {
   it('defaults to port 8094, the platform identity and bounded push races', () => {
@@ -29,5 +29,18 @@ describe('the config updater’s environment', () => {
     expect(() => loadConfig(updaterEnv, { CONFIG_PUSH_ATTEMPTS: '0', CONFIG_RACE_BACKOFF: 'soon' })).toThrow(
       /CONFIG_PUSH_ATTEMPTS.*CONFIG_RACE_BACKOFF/,
     );
+  });
+
+  it('refuses a config repository URL with credentials, without repeating them', () => {
+    const apps = [
+      { name: 'hello', config: { repoURL: 'https://bot:s3cret@git.example.com/acme/hello-config.git' } },
+    ];
+    expect(() => refuseUrlCredentials(apps)).toThrow(
+      /application hello: spec.config.repoURL carries credentials/,
+    );
+    expect(() => refuseUrlCredentials(apps)).not.toThrow(/s3cret/);
+    expect(() =>
+      refuseUrlCredentials([{ name: 'ok', config: { repoURL: 'git@github.com:acme/x.git' } }]),
+    ).not.toThrow();
   });
 });

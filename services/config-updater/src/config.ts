@@ -74,3 +74,23 @@ export function commitIdentity(config: UpdaterConfig) {
   };
   return { author, committer };
 }
+
+/**
+ * Credentials belong in the GIT_* variables: a config repoURL carrying them would reach git's argv,
+ * the events (`configRepoURL`) and the logs. Refused at start, naming the application, never the URL.
+ */
+export function refuseUrlCredentials(apps: Array<{ name: string; config: { repoURL: string } }>): void {
+  const issues = apps
+    .filter(({ config }) => {
+      const url = URL.canParse(config.repoURL) ? new URL(config.repoURL) : undefined;
+      // An SSH URL names its user (`ssh://git@host`); only HTTP(S) userinfo is a secret.
+      return (
+        url !== undefined && /^https?:$/.test(url.protocol) && (url.username !== '' || url.password !== '')
+      );
+    })
+    .map(({ name }) => ({
+      variable: 'GITOPS_APPS',
+      problem: `application ${name}: spec.config.repoURL carries credentials; use GIT_USERNAME and GIT_PASSWORD(_FILE)`,
+    }));
+  if (issues.length > 0) throw new ConfigError(issues);
+}

@@ -4,7 +4,13 @@ import { gitAccess } from '@gitops/git';
 import { apiGuard, defineService, guardedRoutes, readApiTokens } from '@gitops/service';
 import { RedisRepoLock } from './adapters/redis-lock.js';
 import { RedisPromotionState } from './adapters/redis-state.js';
-import { type UpdaterConfig, commitIdentity, gitCredentials, updaterEnv } from './config.js';
+import {
+  type UpdaterConfig,
+  commitIdentity,
+  gitCredentials,
+  refuseUrlCredentials,
+  updaterEnv,
+} from './config.js';
 import { SERVICE } from './events.js';
 import { updaterExhausted, updaterHandlers } from './handlers.js';
 import { writerMetrics } from './metrics.js';
@@ -46,6 +52,7 @@ export const configUpdater = defineService({
   service: SERVICE,
   env: updaterEnv,
   create: ({ config, apps, env, redis, bus, logger, metrics }) => {
+    refuseUrlCredentials(apps);
     const lock = new RedisRepoLock(redis(), { ttlMs: config.CONFIG_LOCK_TTL, pollMs: 25 });
     const writer = new RepoWriter({
       ...writerOptions(config, env),
