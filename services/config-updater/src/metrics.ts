@@ -4,7 +4,7 @@ import { Counter, type MetricsRegistry } from '@gitops/telemetry';
 export function writerMetrics(registry: MetricsRegistry): { onPushed(bumps: number): void; onRace(): void } {
   const rounds = new Counter({
     name: 'gitops_config_rounds_total',
-    help: 'Writes to a config repository (one fetch, a commit per environment, one push)',
+    help: 'Rounds of writes to a config repository: one fetch, then a commit per environment and one push when anything changed',
     registers: [registry],
   });
   const bumps = new Counter({

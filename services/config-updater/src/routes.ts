@@ -82,12 +82,13 @@ async function approve(deps: RouteDeps, app: Application, to: Environment, by: s
     promotedFrom: from,
     approvedBy: by,
   });
-  await deps.state.done(app.name, to.name, waiting.image);
   const pipeline = { pipelineId, app: app.name, commit };
   const promotion = { from, to: to.name, image: waiting.image, by, ...(reason ? { reason } : {}) };
   await deps.publish(promotionEvent('promotion.approved', pipeline, promotion));
   const target = { app, environment: to, image: waiting.image, promotedFrom: from };
   await deps.publish(updatedEvent(pipeline, target, result));
+  // Cleared last: an approval whose events did not go out is approved again (its commit found, not repeated).
+  await deps.state.done(app.name, to.name, waiting.image);
   return { environment: to.name, image: waiting.image, from, by, configCommit: result.configCommit };
 }
 
