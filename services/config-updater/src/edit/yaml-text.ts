@@ -2,9 +2,9 @@ import {
   type Document,
   type Node,
   type Pair,
-  Scalar,
+  type Scalar,
   YAMLMap,
-  YAMLSeq,
+  type YAMLSeq,
   isMap,
   isScalar,
   stringify,
@@ -143,5 +143,3 @@ export function setInMap(text: string, map: YAMLMap, values: Record<string, stri
 /** The root mapping of a document, or undefined (an empty document, a scalar, a list). */
 export const rootMap = (doc: Document): YAMLMap | undefined =>
   doc.contents instanceof YAMLMap ? doc.contents : undefined;
-
-export { Scalar, YAMLMap, YAMLSeq };
