@@ -27,7 +27,7 @@ import {
   kustomization,
 } from './test/config-repo.js';
 
-const BUMPS = 30;
+const BUMPS = 20;
 
 describe('the config updater killed with SIGKILL in the middle of writing (needs pnpm build)', () => {
   let fixture: BusFixture;
@@ -109,7 +109,7 @@ describe('the config updater killed with SIGKILL in the middle of writing (needs
     expect(updated.size).toBeLessThan(BUMPS);
 
     service = await spawnService('config-updater', env);
-    await vi.waitFor(() => expect(updated.size).toBe(BUMPS), { timeout: 60_000, interval: 50 });
+    await vi.waitFor(() => expect(updated.size).toBe(BUMPS), { timeout: 90_000, interval: 50 });
     const log = await expectWholeCommits();
     expect(log.length).toBeGreaterThanOrEqual(before.length);
     // Each pipeline in exactly one commit, the one its config.updated names.
@@ -119,5 +119,6 @@ describe('the config updater killed with SIGKILL in the middle of writing (needs
       expect(carrying).toHaveLength(1);
       expect((updated.get(pipelineId)?.data as { configCommit: string }).configCommit).toBe(carrying[0]!.sha);
     }
-  });
+    // Two process starts, a lock and a job left by the dead process to expire: slow on a loaded machine.
+  }, 120_000);
 });
