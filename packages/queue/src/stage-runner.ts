@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type ConsumerHandle, type Delivery, durableName } from '@gitops/bus';
 import { subjectFilter } from '@gitops/contracts';
 import { AppError } from '@gitops/errors';
@@ -52,6 +53,8 @@ class BullStageRunner implements StageRunner {
     const { bus, logger, outboxDir } = options;
     this.#outbox = outboxDir ? new Outbox(outboxDir, logger) : undefined;
     this.#results = new ResultDelivery(bus, this.#outbox, logger);
+    // Every running job and every held message listens on these two: as many listeners as the concurrency.
+    setMaxListeners(0, this.#shutdown.signal, this.#stopping.signal);
   }
 
   async start(): Promise<void> {
