@@ -31,3 +31,7 @@ export const unknownEnvironment = (app: string, environment: string) =>
   new AppError('GITOPS_RECONCILE_UNKNOWN_ENVIRONMENT', `application ${app} has no environment ${JSON.stringify(environment)}`, {
     statusCode: 404,
   });
+
+/** The API server refused an object (invalid, forbidden): retrying the same manifests cannot help. */
+export const applyRefused = (resource: string, status: number, message: string) =>
+  new AppError('GITOPS_RECONCILE_APPLY_REFUSED', `${resource}: ${status} ${message}`, { statusCode: 422 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IgnoreDifference } from '@gitops/config';
 import { stringify } from 'yaml';
 import { type KubeObject, type ObjectRef, keyOf, refOf } from '../manifests/objects.js';
@@ -25,7 +26,22 @@ export interface DiffOptions {
   manager?: string;
 }
 
-const yaml = (value: unknown) => (value === undefined ? '' : stringify(value, { sortMapEntries: true }));
+/** Secret values never reach a diff's text: each shows as a short hash, so a change still shows. */
+function masked(value: unknown): unknown {
+  const object = value as KubeObject | undefined;
+  if (!object || object.kind !== 'Secret') return value;
+  const copy = structuredClone(object);
+  for (const field of ['data', 'stringData']) {
+    const entries = copy[field] as Record<string, unknown> | undefined;
+    if (!entries || typeof entries !== 'object') continue;
+    for (const key of Object.keys(entries)) {
+      entries[key] = `<secret sha256:${createHash('sha256').update(String(entries[key])).digest('hex').slice(0, 12)}>`;
+    }
+  }
+  return copy;
+}
+
+export const yaml = (value: unknown) => (value === undefined ? '' : stringify(masked(value), { sortMapEntries: true }));
 
 /**
  * Desired against live, normalised: server-populated fields, status and defaults the server added
