@@ -1,0 +1,131 @@
+import {
+  type FieldSet,
+  fieldsOf,
+  findItem,
+  isUnder,
+  keyElement,
+  listKeys,
+  removeAt,
+  split,
+  valueAt,
+} from './fieldpath.js';
+import { type Owner, now, readOwners, sameOwner, trackedView, writeOwners } from './managed.js';
+import type { ResourceType } from './resources.js';
+import { type JsonObject, type KubeObject, clone, deepEqual, isObject } from './types.js';
+
+export interface Conflict {
+  manager: string;
+  apiVersion: string;
+  path: string;
+}
+
+export interface ApplyRequest {
+  live: KubeObject | undefined;
+  config: KubeObject;
+  type: ResourceType;
+  manager: string;
+  force: boolean;
+}
+
+/**
+ * Server-side apply as the API documents it: the applier's config is merged into the live object, the applier
+ * owns exactly the fields of its config, a field another manager owns with a different value is a conflict
+ * unless forced (then ownership moves), and fields the applier dropped are removed when nobody else owns them.
+ */
+export function applyConfig(req: ApplyRequest): { object: KubeObject } | { conflicts: Conflict[] } {
+  const { live, config, type, manager } = req;
+  const keyed = type.builtin;
+  const applied = trackedView(config, type);
+  const fields = fieldsOf(applied, keyed);
+  const owners = readOwners(live);
+  const me = { manager, operation: 'Apply' as const };
+  const others = owners.filter((owner) => !sameOwner(owner, me) && owner.manager !== manager);
+  const base: KubeObject = live
+    ? clone(live)
+    : {
+        apiVersion: config.apiVersion,
+        kind: config.kind,
+        metadata: {
+          name: config.metadata.name,
+          ...(type.namespaced ? { namespace: config.metadata.namespace } : {}),
+        },
+      };
+
+  const conflicts = findConflicts(fields, applied, base, others);
+  if (conflicts.length > 0 && !req.force) return { conflicts };
+  const forced = new Set(conflicts.map((c) => c.path));
+  const nextOthers = others.map((owner) =>
+    forced.size === 0
+      ? owner
+      : { ...owner, fields: new Set([...owner.fields].filter((p) => !forced.has(p))) },
+  );
+
+  mergeInto(base as JsonObject, applied, keyed);
+  const previous = owners.find((owner) => sameOwner(owner, me));
+  removeDropped(base as JsonObject, previous?.fields ?? new Set(), fields, nextOthers);
+
+  const unchanged =
+    previous && previous.fields.size === fields.size && [...fields].every((p) => previous.fields.has(p));
+  const mine: Owner = {
+    ...me,
+    apiVersion: config.apiVersion,
+    time: unchanged && previous.apiVersion === config.apiVersion ? previous.time : now(),
+    fields,
+  };
+  const nextOwners = owners.map((owner) => {
+    if (sameOwner(owner, me)) return mine;
+    return nextOthers.find((o) => sameOwner(o, owner)) ?? owner;
+  });
+  if (!previous) nextOwners.push(mine);
+  base.metadata.managedFields = writeOwners(nextOwners);
+  return { object: base };
+}
+
+function findConflicts(fields: FieldSet, applied: JsonObject, live: KubeObject, others: Owner[]): Conflict[] {
+  const conflicts: Conflict[] = [];
+  for (const path of fields) {
+    const last = split(path).pop() ?? '';
+    if (last.startsWith('k:')) continue;
+    const current = valueAt(live, path);
+    if (current === undefined || deepEqual(current, valueAt(applied, path))) continue;
+    for (const owner of others) {
+      if (owner.fields.has(path))
+        conflicts.push({ manager: owner.manager, apiVersion: owner.apiVersion, path });
+    }
+  }
+  return conflicts;
+}
+
+/** Merges an applied config into an object: maps field by field, keyed lists item by item, the rest replaced. */
+export function mergeInto(target: JsonObject, patch: JsonObject, keyed: boolean): void {
+  for (const [field, value] of Object.entries(patch)) {
+    const current = target[field];
+    if (isObject(value) && isObject(current)) {
+      mergeInto(current, value, keyed);
+      continue;
+    }
+    if (Array.isArray(value) && Array.isArray(current)) {
+      const keys = listKeys(field, value, keyed);
+      const liveKeys = listKeys(field, current, keyed);
+      if (keys && liveKeys && deepEqual(keys, liveKeys)) {
+        for (const item of value as JsonObject[]) {
+          const found = findItem(current, keyElement(item, keys));
+          if (found) mergeInto(found.item, item, keyed);
+          else current.push(clone(item));
+        }
+        continue;
+      }
+    }
+    target[field] = clone(value);
+  }
+}
+
+function removeDropped(target: JsonObject, before: FieldSet, after: FieldSet, others: Owner[]): void {
+  const ownedByOthers = (path: string) => others.some((o) => [...o.fields].some((p) => isUnder(p, path)));
+  const owned = (path: string) => after.has(path) || others.some((o) => o.fields.has(path));
+  const dropped = [...before].filter((path) => !after.has(path)).sort((a, b) => b.length - a.length);
+  for (const path of dropped) {
+    if (ownedByOthers(path)) continue;
+    removeAt(target, path, owned);
+  }
+}

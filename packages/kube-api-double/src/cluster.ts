@@ -1,0 +1,123 @@
+import { applyDefaults } from './defaults.js';
+import { now, readOwners, trackUpdate, trackedView, writeOwners } from './managed.js';
+import { ResourceRegistry, type ResourceType } from './resources.js';
+import { ApiError, notFound } from './status.js';
+import { ObjectStore } from './store.js';
+import { type KubeObject, clone, deepEqual, isObject, splitApiVersion, unset } from './types.js';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+/** The cluster state behind the HTTP API: typed reads and the one write path every change goes through. */
+export class Cluster {
+  readonly registry = new ResourceRegistry();
+  readonly store: ObjectStore;
+
+  constructor(historyLimit?: number) {
+    this.store = new ObjectStore(historyLimit);
+  }
+
+  typeOf(apiVersion: string, kind: string): ResourceType {
+    const { group, version } = splitApiVersion(apiVersion);
+    const type = this.registry.byKind(group, version, kind);
+    if (!type)
+      throw new ApiError(404, 'NotFound', `no matches for kind "${kind}" in version "${apiVersion}"`);
+    return type;
+  }
+
+  find(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.store.get(type.group, type.kind, type.namespaced ? namespace : undefined, name);
+  }
+
+  read(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const found = this.find(type, namespace, name);
+    if (!found) throw notFound(type, name);
+    return found;
+  }
+
+  /**
+   * Stores a new state of an object as the real server would after admission: status kept from the live object
+   * for types with a status subresource (unless this is a status write), defaults filled in, server metadata set.
+   */
+  save(
+    type: ResourceType,
+    previous: KubeObject | undefined,
+    next: KubeObject,
+    options: WriteOptions & { statusWrite?: boolean } = {},
+  ): KubeObject {
+    const dryRun = options.dryRun ?? false;
+    if (!previous && type.namespaced) this.requireNamespace(next.metadata.namespace);
+    if (type.statusSubresource && !options.statusWrite) {
+      if (previous?.status === undefined) unset(next, 'status');
+      else next.status = clone(previous.status);
+    }
+    applyDefaults(next);
+    if (type.kind === 'CustomResourceDefinition') establish(next);
+    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && previous) {
+      return dryRun ? next : this.store.remove(type, previous);
+    }
+    const saved = this.store.write(type, previous, next, dryRun);
+    if (!dryRun && type.kind === 'CustomResourceDefinition') this.registry.registerCrd(saved);
+    return saved;
+  }
+
+  /** An update-style write (PUT, merge patch, an edit or status write behind the reconciler's back). */
+  update(
+    type: ResourceType,
+    previous: KubeObject | undefined,
+    next: KubeObject,
+    writer: { manager: string; subresource?: string; dryRun?: boolean },
+  ): KubeObject {
+    const subresource = writer.subresource;
+    const owners = trackUpdate(
+      readOwners(previous),
+      previous ? trackedView(previous, type, subresource) : {},
+      trackedView(next, type, subresource),
+      { manager: writer.manager, apiVersion: next.apiVersion, ...(subresource ? { subresource } : {}) },
+      type.builtin,
+    );
+    next.metadata.managedFields = writeOwners(owners);
+    if (next.metadata.managedFields.length === 0) unset(next.metadata, 'managedFields');
+    return this.save(type, previous, next, {
+      dryRun: writer.dryRun ?? false,
+      statusWrite: subresource === 'status',
+    });
+  }
+
+  private requireNamespace(namespace: string | undefined): void {
+    if (!namespace) throw new ApiError(400, 'BadRequest', 'the namespace of the object is required');
+    const namespaces = this.registry.byKind('', 'v1', 'Namespace')!;
+    if (!this.find(namespaces, undefined, namespace)) throw notFound(namespaces, namespace);
+  }
+}
+
+/** What the apiextensions controller does at once here: names accepted, the CRD established. */
+function establish(crd: KubeObject): void {
+  const spec = isObject(crd.spec) ? crd.spec : {};
+  const versions = Array.isArray(spec.versions) ? spec.versions.filter(isObject) : [];
+  const storage = versions.find((v) => v.storage === true) ?? versions[0];
+  const previous = isObject(crd.status) ? crd.status : {};
+  if (deepEqual(previous.acceptedNames, spec.names) && Array.isArray(previous.conditions)) return;
+  const at = now();
+  crd.status = {
+    conditions: [
+      {
+        type: 'NamesAccepted',
+        status: 'True',
+        reason: 'NoConflicts',
+        message: 'no conflicts found',
+        lastTransitionTime: at,
+      },
+      {
+        type: 'Established',
+        status: 'True',
+        reason: 'InitialNamesAccepted',
+        message: 'the initial names have been accepted',
+        lastTransitionTime: at,
+      },
+    ],
+    acceptedNames: clone(spec.names ?? {}),
+    storedVersions: storage ? [String(storage.name)] : [],
+  };
+}

@@ -1,0 +1,104 @@
+import type { KubeApiDouble } from './double.js';
+import type { KubeObject, ObjectRef } from './types.js';
+
+// A tiny rollout simulator: writes the status a workload controller would report, so tests can make a
+// Deployment, StatefulSet or DaemonSet Healthy, Progressing or Degraded.
+
+export interface RolloutOptions {
+  /** All replicas updated and available (Healthy) or none yet (Progressing). */
+  ready: boolean;
+  /** The controller gave up: Progressing=False with reason ProgressDeadlineExceeded (Deployments). */
+  deadlineExceeded?: boolean;
+  /** The controller has seen the latest spec (observedGeneration = generation); default true. */
+  observed?: boolean;
+}
+
+const condition = (type: string, status: boolean, reason: string, message: string) => {
+  const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return {
+    type,
+    status: status ? 'True' : 'False',
+    lastUpdateTime: at,
+    lastTransitionTime: at,
+    reason,
+    message,
+  };
+};
+
+function replicasOf(obj: KubeObject): number {
+  const replicas = (obj.spec as { replicas?: number } | undefined)?.replicas;
+  return typeof replicas === 'number' ? replicas : 1;
+}
+
+function statusFor(obj: KubeObject, options: RolloutOptions): Record<string, unknown> {
+  const generation = obj.metadata.generation ?? 1;
+  const observedGeneration = options.observed === false ? generation - 1 : generation;
+  const n = replicasOf(obj);
+  const ready = options.ready ? n : 0;
+  switch (obj.kind) {
+    case 'Deployment': {
+      const progressing = options.deadlineExceeded
+        ? condition(
+            'Progressing',
+            false,
+            'ProgressDeadlineExceeded',
+            `ReplicaSet "${obj.metadata.name}" has timed out progressing.`,
+          )
+        : condition(
+            'Progressing',
+            true,
+            options.ready ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+            `ReplicaSet "${obj.metadata.name}" is progressing.`,
+          );
+      return {
+        observedGeneration,
+        replicas: n,
+        updatedReplicas: n,
+        readyReplicas: ready,
+        availableReplicas: ready,
+        ...(n - ready > 0 ? { unavailableReplicas: n - ready } : {}),
+        conditions: [
+          options.ready
+            ? condition('Available', true, 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
+            : condition(
+                'Available',
+                false,
+                'MinimumReplicasUnavailable',
+                'Deployment does not have minimum availability.',
+              ),
+          progressing,
+        ],
+      };
+    }
+    case 'StatefulSet':
+      return {
+        observedGeneration,
+        replicas: n,
+        readyReplicas: ready,
+        availableReplicas: ready,
+        currentReplicas: ready,
+        updatedReplicas: n,
+        currentRevision: `${obj.metadata.name}-${options.ready ? 'new' : 'old'}`,
+        updateRevision: `${obj.metadata.name}-new`,
+      };
+    case 'DaemonSet':
+      return {
+        observedGeneration,
+        desiredNumberScheduled: n,
+        currentNumberScheduled: n,
+        updatedNumberScheduled: n,
+        numberReady: ready,
+        numberAvailable: ready,
+        ...(n - ready > 0 ? { numberUnavailable: n - ready } : {}),
+        numberMisscheduled: 0,
+      };
+    default:
+      throw new Error(`rollout: ${obj.kind} is not a Deployment, StatefulSet or DaemonSet`);
+  }
+}
+
+export function rollout(double: KubeApiDouble, ref: ObjectRef, options: RolloutOptions): KubeObject {
+  const obj = double.get(ref);
+  if (!obj) throw new Error(`rollout: ${ref.kind} ${ref.namespace ?? ''}/${ref.name} does not exist`);
+  return double.setStatus(ref, statusFor(obj, options));
+}

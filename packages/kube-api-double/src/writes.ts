@@ -1,0 +1,152 @@
+import { parse as parseYaml } from 'yaml';
+import { applyConfig } from './apply.js';
+import type { Cluster } from './cluster.js';
+import { describePath } from './fieldpath.js';
+import { type ResourceType, groupVersionOf } from './resources.js';
+import { ApiError, alreadyExists, badRequest, modifiedConflict } from './status.js';
+import { type JsonObject, type KubeObject, clone, isObject, unset } from './types.js';
+
+export interface Target {
+  type: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+interface Options {
+  manager: string;
+  dryRun: boolean;
+}
+
+/** Checks a request body names the object the URL names, filling in what it leaves out. */
+function objectFor(target: Target, body: unknown): KubeObject {
+  if (!isObject(body)) throw badRequest('the request body must be an object');
+  const obj = clone(body) as KubeObject;
+  const { type } = target;
+  obj.apiVersion ??= groupVersionOf(type);
+  obj.kind ??= type.kind;
+  if (obj.apiVersion !== groupVersionOf(type) || obj.kind !== type.kind) {
+    throw badRequest(
+      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${groupVersionOf(type)})`,
+    );
+  }
+  if (!isObject(obj.metadata)) obj.metadata = { name: '' };
+  const meta = obj.metadata;
+  if (target.name !== undefined) {
+    meta.name ??= target.name;
+    if (meta.name !== target.name)
+      throw badRequest('the name of the object does not match the name on the URL');
+  }
+  if (!meta.name)
+    throw new ApiError(
+      422,
+      'Invalid',
+      `${type.kind} "" is invalid: metadata.name: Required value: name is required`,
+    );
+  if (type.namespaced) {
+    meta.namespace ??= target.namespace;
+    if (meta.namespace !== target.namespace) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+  } else unset(meta, 'namespace');
+  return obj;
+}
+
+/** PATCH with application/apply-patch+yaml: server-side apply. */
+export function serverSideApply(
+  cluster: Cluster,
+  target: Target,
+  body: string,
+  opts: Options & { force: boolean },
+) {
+  if (!opts.manager) throw badRequest('PATCH requests with an apply content type require fieldManager');
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(body);
+  } catch (error) {
+    throw badRequest(`error decoding YAML: ${(error as Error).message}`);
+  }
+  const config = objectFor(target, parsed);
+  const live = cluster.find(target.type, target.namespace, config.metadata.name);
+  const expected = config.metadata.resourceVersion;
+  if (expected && live && expected !== live.metadata.resourceVersion)
+    throw modifiedConflict(target.type, config.metadata.name);
+  const result = applyConfig({ live, config, type: target.type, manager: opts.manager, force: opts.force });
+  if ('conflicts' in result) throw conflictError(result.conflicts);
+  const saved = cluster.save(target.type, live, result.object, { dryRun: opts.dryRun });
+  return { object: saved, created: !live };
+}
+
+function conflictError(conflicts: { manager: string; apiVersion: string; path: string }[]): ApiError {
+  const causes = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with "${c.manager}" using ${c.apiVersion}`,
+    field: describePath(c.path),
+  }));
+  const [first] = causes;
+  const message =
+    causes.length === 1
+      ? `Apply failed with 1 conflict: ${first!.message}: ${first!.field}`
+      : `Apply failed with ${causes.length} conflicts: ${causes.map((c) => `${c.message}: ${c.field}`).join('\n')}`;
+  return new ApiError(409, 'Conflict', message, { causes });
+}
+
+export function create(cluster: Cluster, target: Target, body: unknown, opts: Options) {
+  const obj = objectFor(target, body);
+  if (cluster.find(target.type, target.namespace, obj.metadata.name))
+    throw alreadyExists(target.type, obj.metadata.name);
+  unset(obj.metadata, 'resourceVersion');
+  unset(obj.metadata, 'managedFields');
+  return cluster.update(target.type, undefined, obj, { manager: opts.manager, dryRun: opts.dryRun });
+}
+
+/** PUT: replaces the object (or its status), with optimistic concurrency on metadata.resourceVersion. */
+export function replace(cluster: Cluster, target: Target, body: unknown, opts: Options) {
+  const obj = objectFor(target, body);
+  const live = cluster.read(target.type, target.namespace, obj.metadata.name);
+  const expected = obj.metadata.resourceVersion;
+  if (expected && expected !== live.metadata.resourceVersion)
+    throw modifiedConflict(target.type, obj.metadata.name);
+  return write(cluster, target, live, obj, opts);
+}
+
+function write(cluster: Cluster, target: Target, live: KubeObject, obj: KubeObject, opts: Options) {
+  let next = obj;
+  if (target.subresource === 'status') {
+    next = clone(live);
+    if (obj.status === undefined) unset(next, 'status');
+    else next.status = clone(obj.status);
+  } else {
+    next.metadata = { ...obj.metadata, managedFields: live.metadata.managedFields ?? [] };
+  }
+  return cluster.update(target.type, live, next, {
+    manager: opts.manager,
+    dryRun: opts.dryRun,
+    ...(target.subresource ? { subresource: target.subresource } : {}),
+  });
+}
+
+/** JSON merge patch (RFC 7386); strategic merge patches are treated the same way (lists replaced whole). */
+export function mergePatch(cluster: Cluster, target: Target, body: string, opts: Options) {
+  let patch: unknown;
+  try {
+    patch = JSON.parse(body);
+  } catch (error) {
+    throw badRequest(`error decoding patch: ${(error as Error).message}`);
+  }
+  if (!isObject(patch)) throw badRequest('a merge patch must be a JSON object');
+  const live = cluster.read(target.type, target.namespace, target.name!);
+  const next = merged(clone(live) as JsonObject, patch) as KubeObject;
+  return write(cluster, target, live, next, opts);
+}
+
+function merged(target: JsonObject, patch: JsonObject): JsonObject {
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === null) unset(target, field);
+    else if (isObject(value)) target[field] = merged(isObject(target[field]) ? target[field] : {}, value);
+    else target[field] = clone(value);
+  }
+  return target;
+}
