@@ -97,6 +97,7 @@ async function run(deps: EngineDeps, ask: SyncAsk): Promise<{ events: GitopsEven
     return { events: [deployFailed(identity, result, health.message ?? `health is ${health.health}`)], outcome };
   } catch (err) {
     const retryable = !(err instanceof AppError) || err.retryable;
+    configCommit ??= (err as { configCommit?: string }).configCommit;
     await statusAfter(deps, ask, {
       ...(retryable ? { sync: 'Unknown', health: 'Unknown' } : { sync: 'OutOfSync' }),
       message: describeError(err),

@@ -65,16 +65,21 @@ export function reachable(deps: ReconcileDeps): Cluster {
 export async function desiredState(deps: ReconcileDeps, request: SyncRequest): Promise<DesiredState> {
   const { app, environment } = request;
   const checkout = await deps.repo.checkout(app.name, environment.branch);
-  const objects = await deps.renders.render(checkout.dir, environment.path, checkout.commit);
-  if (deps.cluster?.state().reachable) await deps.cluster.discover(objects).catch(() => undefined);
-  const desired = guard(objects, {
-    owner: owner(request),
-    destination: environment.destination,
-    scopeOf: deps.cluster?.scopeOf() ?? builtInScope,
-    maxObjects: deps.maxObjects,
-  });
-  const image = appImage(desired, app.image.repository);
-  return { configCommit: checkout.commit, desired, ...(image ? { image } : {}) };
+  try {
+    const objects = await deps.renders.render(checkout.dir, environment.path, checkout.commit);
+    if (deps.cluster?.state().reachable) await deps.cluster.discover(objects).catch(() => undefined);
+    const desired = guard(objects, {
+      owner: owner(request),
+      destination: environment.destination,
+      scopeOf: deps.cluster?.scopeOf() ?? builtInScope,
+      maxObjects: deps.maxObjects,
+    });
+    const image = appImage(desired, app.image.repository);
+    return { configCommit: checkout.commit, desired, ...(image ? { image } : {}) };
+  } catch (err) {
+    // deploy.failed names the commit that failed to render.
+    throw Object.assign(err as Error, { configCommit: checkout.commit });
+  }
 }
 
 /** Desired against live: what a sync would do now. */
