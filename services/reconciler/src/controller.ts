@@ -56,7 +56,8 @@ export class Controller {
 
   /** A sync outside the stage queue (API, resync, drift, rollback): its events go out through the bus. */
   async sync(app: Application, environment: Environment, trigger: Trigger): Promise<SyncAnswer> {
-    const ask: SyncAsk = { app, environment, trigger };
+    // Self-heal means Git wins: a person's edit took the field's ownership, so it is taken back.
+    const ask: SyncAsk = { app, environment, trigger, ...(trigger === 'drift' ? { force: true } : {}) };
     const answer = await syncOnce({ ...this.engine, publish: this.deps.publish }, ask);
     if (answer !== 'superseded') for (const event of answer.events) await this.deps.publish(event);
     return answer;

@@ -150,6 +150,12 @@ export class DriftWatcher {
       return;
     }
     await this.deps.heal(applied);
+    const left = await findDrift(this.deps.cluster, this.#applied.get(`${app.name}/${environment.name}`) ?? applied);
+    if (left.length > 0) {
+      // The heal did not take (the sync failed): the drift stays reported, as an alert.
+      await this.deps.publish(driftEvent('drift.detected', { ...data, action: 'alerted' }));
+      return;
+    }
     await this.deps.publish(driftEvent('drift.resolved', { ...data, action: 'healed' }));
   }
 

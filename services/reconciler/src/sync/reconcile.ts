@@ -35,6 +35,8 @@ export interface SyncRequest {
   environment: Environment;
   trigger: Trigger;
   signal?: AbortSignal;
+  /** Take fields over from other managers (self-heal: Git wins), besides syncPolicy.forceConflicts. */
+  force?: boolean;
 }
 
 /** What the rendered Git state of an environment is at its branch head. */
@@ -158,7 +160,7 @@ export async function reconcile(
   }
   await onStart(state);
   const changed = plan.resources.filter((resource) => resource.action !== 'unchanged');
-  await applyAll(cluster, changed.map((resource) => resource.desired), request.app.syncPolicy.forceConflicts);
+  await applyAll(cluster, changed.map((resource) => resource.desired), request.app.syncPolicy.forceConflicts || request.force === true);
   const { pruned, failed } = pruning ? await prune(cluster, plan.prune, deps.logger) : { pruned: [], failed: [] };
   const kept = pruning ? failed : [...plan.prune, ...plan.keep.map((entry) => entry.ref)];
   await deps.store.saveInventory(request.app.name, request.environment.name, [...state.desired.map(refOf), ...kept]);
