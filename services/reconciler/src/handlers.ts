@@ -5,13 +5,11 @@ import type { JobContext, StageHandlers } from '@gitops/queue';
 import { UnrecoverableError } from '@gitops/queue';
 import { unknownApp, unknownEnvironment } from './errors.js';
 import { deployFailed, syncPipelineId } from './events.js';
-import type { ConfigRepo } from './ports.js';
 import { type EngineDeps, type SyncAsk, syncOnce } from './sync/engine.js';
 
 export interface HandlerDeps {
   apps: ReadonlyMap<string, Application>;
   engine: Omit<EngineDeps, 'publish'>;
-  repo: ConfigRepo;
 }
 
 function appAndEnvironment(deps: HandlerDeps, app: string, environment: string): [Application, Environment] {
@@ -31,20 +29,6 @@ async function syncFor(deps: HandlerDeps, ask: SyncAsk, ctx: JobContext): Promis
   return answer.events;
 }
 
-/**
- * The pipeline a config commit belongs to, read from the trailers the config updater writes
- * (`Pipeline-Id`, `Source-Commit`): so its push, seen again as config.pushed, deploys under the same
- * pipeline and the same event ids as its config.updated, and JetStream stores each once.
- */
-async function pipelineOfCommit(deps: HandlerDeps, app: Application, env: Environment, sha: string) {
-  await deps.repo.checkout(app.name, env.branch);
-  const trailers = await deps.repo.trailers(app.name, env.branch, sha);
-  const pipelineId = trailers['Pipeline-Id'];
-  if (!pipelineId) return undefined;
-  const commit = trailers['Source-Commit'];
-  return { pipelineId, ...(commit && /^[0-9a-f]{40}$/.test(commit) ? { commit } : {}) };
-}
-
 export const reconcilerHandlers = (deps: HandlerDeps): StageHandlers => ({
   'config.updated': async (event, ctx) => {
     const { app, environment, pipelineId, commit, configCommit } = event.data;
@@ -56,8 +40,7 @@ export const reconcilerHandlers = (deps: HandlerDeps): StageHandlers => ({
     const events: GitopsEvent[] = [];
     for (const name of environments) {
       const [found, env] = appAndEnvironment(deps, app, name);
-      const pipeline = await pipelineOfCommit(deps, found, env, configCommit);
-      const ask: SyncAsk = { app: found, environment: env, trigger: 'config.pushed', configCommit, ...(pipeline ? { pipeline } : {}) };
+      const ask: SyncAsk = { app: found, environment: env, trigger: 'config.pushed', configCommit };
       events.push(...(await syncFor(deps, ask, ctx)));
     }
     return events;

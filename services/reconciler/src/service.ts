@@ -54,7 +54,7 @@ export const reconciler = defineService({
       },
     });
     const guard = apiGuard(config.GITOPS_API_TOKENS_FILE ? readApiTokens(config.GITOPS_API_TOKENS_FILE) : undefined);
-    const handlerDeps = { apps: controller.apps, engine: controller.engine, repo };
+    const handlerDeps = { apps: controller.apps, engine: controller.engine };
     return {
       stage: {
         consumes: ['config.updated', 'config.pushed'],

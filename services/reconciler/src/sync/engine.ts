@@ -34,6 +34,21 @@ const REPORTING: ReadonlySet<Trigger> = new Set(['config.updated', 'api', 'rollb
 // Periodic and drift passes never supersede a waiting request; the others do.
 const BACKGROUND: ReadonlySet<Trigger> = new Set(['resync', 'drift']);
 
+/**
+ * The pipeline a config commit belongs to, read from the trailers the config updater writes
+ * (`Pipeline-Id`, `Source-Commit`): whatever starts the sync that deploys it (its config.updated, the
+ * same push seen as config.pushed, a resync), the deploy events carry the pipeline's ids, and
+ * JetStream stores each once.
+ */
+async function pipelineOfCommit(deps: EngineDeps, ask: SyncAsk, configCommit: string): Promise<SyncAsk['pipeline']> {
+  if (ask.pipeline) return ask.pipeline;
+  const trailers = await deps.repo.trailers(ask.app.name, ask.environment.branch, configCommit).catch(() => ({}) as Record<string, string>);
+  const pipelineId = trailers['Pipeline-Id'];
+  if (!pipelineId || !/^[A-Za-z0-9._-]{1,128}$/.test(pipelineId)) return undefined;
+  const commit = trailers['Source-Commit'];
+  return { pipelineId, ...(commit && /^[0-9a-f]{40}$/.test(commit) ? { commit } : {}) };
+}
+
 const identityOf = (ask: SyncAsk, configCommit: string): SyncIdentity => ({
   pipelineId: ask.pipeline?.pipelineId ?? syncPipelineId(ask.app.name, configCommit, ask.environment.name),
   app: ask.app.name,
@@ -71,7 +86,8 @@ async function run(deps: EngineDeps, ask: SyncAsk): Promise<{ events: GitopsEven
       ask,
       async (state) => {
         configCommit = state.configCommit;
-        identity = identityOf(ask, state.configCommit);
+        const pipeline = await pipelineOfCommit(deps, ask, state.configCommit);
+        identity = identityOf({ ...ask, ...(pipeline ? { pipeline } : {}) }, state.configCommit);
         await deps.publish(deployStarted(identity, state.configCommit, state.image));
       },
       { alwaysReport: reporting },
