@@ -83,6 +83,8 @@ export interface HarnessOptions {
   syncPolicy?: Partial<Application['syncPolicy']>;
   healthTimeoutMs?: number;
   clusterResources?: boolean;
+  /** Start without a cluster, as without KUBECONFIG. */
+  noCluster?: boolean;
 }
 
 export async function startHarness(servers: Servers, options: HarnessOptions): Promise<Harness> {
@@ -112,7 +114,7 @@ export async function startHarness(servers: Servers, options: HarnessOptions): P
   const published: GitopsEvent[] = [];
   const controller = new Controller({
     apps: [app],
-    cluster,
+    ...(options.noCluster ? { noClusterReason: 'no KUBECONFIG and no in-cluster service account' } : { cluster }),
     repo: new GitConfigRepo({
       dir: join(dataDir, 'work'),
       repoURLOf: () => repo.url,
