@@ -1,7 +1,7 @@
 import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type KubeApiDouble, startKubeApiDouble } from './double.js';
-import { at, clientsFor, deployment } from './test-client.js';
+import { at, clientsFor, deployment } from './test/client.js';
 
 const ref = (name: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name });
 let double: KubeApiDouble;

@@ -25,6 +25,8 @@ export interface ApplyRequest {
   type: ResourceType;
   manager: string;
   force: boolean;
+  /** 'status' for an apply to the status subresource (a controller's). */
+  subresource?: string;
 }
 
 /**
@@ -35,10 +37,14 @@ export interface ApplyRequest {
 export function applyConfig(req: ApplyRequest): { object: KubeObject } | { conflicts: Conflict[] } {
   const { live, config, type, manager } = req;
   const keyed = type.builtin;
-  const applied = trackedView(config, type);
+  const applied = trackedView(config, type, req.subresource);
   const fields = fieldsOf(applied, keyed);
   const owners = readOwners(live);
-  const me = { manager, operation: 'Apply' as const };
+  const me = {
+    manager,
+    operation: 'Apply' as const,
+    ...(req.subresource ? { subresource: req.subresource } : {}),
+  };
   const others = owners.filter((owner) => !sameOwner(owner, me) && owner.manager !== manager);
   const base: KubeObject = live
     ? clone(live)
@@ -64,12 +70,14 @@ export function applyConfig(req: ApplyRequest): { object: KubeObject } | { confl
   const previous = owners.find((owner) => sameOwner(owner, me));
   removeDropped(base as JsonObject, previous?.fields ?? new Set(), fields, nextOthers);
 
-  const unchanged =
+  // Like the real field manager, the entry's time moves only when this apply changed the object or the entry.
+  const sameFields =
     previous && previous.fields.size === fields.size && [...fields].every((p) => previous.fields.has(p));
+  const unchanged = sameFields && previous.apiVersion === config.apiVersion && sameContent(base, live);
   const mine: Owner = {
     ...me,
     apiVersion: config.apiVersion,
-    time: unchanged && previous.apiVersion === config.apiVersion ? previous.time : now(),
+    time: unchanged ? previous.time : now(),
     fields,
   };
   const nextOwners = owners.map((owner) => {
@@ -79,6 +87,13 @@ export function applyConfig(req: ApplyRequest): { object: KubeObject } | { confl
   if (!previous) nextOwners.push(mine);
   base.metadata.managedFields = writeOwners(nextOwners);
   return { object: base };
+}
+
+function sameContent(a: KubeObject, b: KubeObject | undefined): boolean {
+  if (!b) return false;
+  const { managedFields: _a, ...metaA } = a.metadata;
+  const { managedFields: _b, ...metaB } = b.metadata;
+  return deepEqual({ ...a, metadata: metaA }, { ...b, metadata: metaB });
 }
 
 function findConflicts(fields: FieldSet, applied: JsonObject, live: KubeObject, others: Owner[]): Conflict[] {
@@ -123,9 +138,19 @@ export function mergeInto(target: JsonObject, patch: JsonObject, keyed: boolean)
 function removeDropped(target: JsonObject, before: FieldSet, after: FieldSet, others: Owner[]): void {
   const ownedByOthers = (path: string) => others.some((o) => [...o.fields].some((p) => isUnder(p, path)));
   const owned = (path: string) => after.has(path) || others.some((o) => o.fields.has(path));
-  const dropped = [...before].filter((path) => !after.has(path)).sort((a, b) => b.length - a.length);
+  // Shortest first: a dropped list item goes whole, before its fields would be removed one by one (its key
+  // fields included, which would leave it unfindable).
+  const dropped = [...before].filter((path) => !after.has(path)).sort((a, b) => a.length - b.length);
   for (const path of dropped) {
-    if (ownedByOthers(path)) continue;
+    if (ownedByOthers(path) || isKeyField(path)) continue;
     removeAt(target, path, owned);
   }
+}
+
+/** A key field of a keyed list item stays as long as the item does. */
+function isKeyField(path: string): boolean {
+  const elements = split(path);
+  const field = elements[elements.length - 1] ?? '';
+  const parent = elements[elements.length - 2] ?? '';
+  return field.startsWith('f:') && parent.startsWith('k:') && field.slice(2) in JSON.parse(parent.slice(2));
 }

@@ -1,7 +1,7 @@
 import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type KubeApiDouble, startKubeApiDouble } from './double.js';
-import { at, clientsFor, deployment } from './test-client.js';
+import { at, clientsFor, deployment } from './test/client.js';
 
 let double: KubeApiDouble;
 let client: ReturnType<typeof clientsFor>;

@@ -4,6 +4,7 @@ import { ResourceRegistry, type ResourceType } from './resources.js';
 import { ApiError, notFound } from './status.js';
 import { ObjectStore } from './store.js';
 import { type KubeObject, clone, deepEqual, isObject, splitApiVersion, unset } from './types.js';
+import { validate } from './validate.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -53,6 +54,10 @@ export class Cluster {
       else next.status = clone(previous.status);
     }
     applyDefaults(next);
+    // Go's omitempty: empty label and annotation maps are not served.
+    for (const field of ['labels', 'annotations'])
+      if (isEmptyMap(next.metadata[field])) unset(next.metadata, field);
+    if (!options.statusWrite) validate(type, previous, next);
     if (type.kind === 'CustomResourceDefinition') establish(next);
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && previous) {
       return dryRun ? next : this.store.remove(type, previous);
@@ -70,6 +75,9 @@ export class Cluster {
     writer: { manager: string; subresource?: string; dryRun?: boolean },
   ): KubeObject {
     const subresource = writer.subresource;
+    // Update operations own what they wrote after defaulting (a created Deployment's manager owns its
+    // defaulted strategy too), unlike Apply, which owns only its config.
+    applyDefaults(next);
     const owners = trackUpdate(
       readOwners(previous),
       previous ? trackedView(previous, type, subresource) : {},
@@ -91,6 +99,8 @@ export class Cluster {
     if (!this.find(namespaces, undefined, namespace)) throw notFound(namespaces, namespace);
   }
 }
+
+const isEmptyMap = (value: unknown) => isObject(value) && Object.keys(value).length === 0;
 
 /** What the apiextensions controller does at once here: names accepted, the CRD established. */
 function establish(crd: KubeObject): void {

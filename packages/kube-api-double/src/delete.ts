@@ -1,7 +1,7 @@
 import type { Cluster } from './cluster.js';
 import { now } from './managed.js';
 import type { ResourceType } from './resources.js';
-import { successStatus } from './status.js';
+import { ApiError, successStatus } from './status.js';
 import { type KubeObject, clone, splitApiVersion, unset } from './types.js';
 
 export type Propagation = 'Background' | 'Foreground' | 'Orphan';
@@ -9,6 +9,8 @@ export type Propagation = 'Background' | 'Foreground' | 'Orphan';
 export interface DeleteOptions {
   propagationPolicy?: Propagation;
   dryRun?: boolean;
+  /** Delete only if the live object still has this uid / resourceVersion. */
+  preconditions?: { uid?: string; resourceVersion?: string };
 }
 
 /**
@@ -25,6 +27,7 @@ export function deleteObject(
   opts: DeleteOptions = {},
 ) {
   const live = cluster.read(type, namespace, name);
+  checkPreconditions(type, live, opts.preconditions);
   if (opts.dryRun) return successStatus(type, name, live.metadata.uid);
   if ((live.metadata.finalizers ?? []).length > 0) {
     if (live.metadata.deletionTimestamp) return live;
@@ -34,6 +37,32 @@ export function deleteObject(
   }
   removeTree(cluster, type, live, opts.propagationPolicy ?? 'Background');
   return successStatus(type, name, live.metadata.uid);
+}
+
+function checkPreconditions(
+  type: ResourceType,
+  live: KubeObject,
+  wanted: DeleteOptions['preconditions'],
+): void {
+  const { uid, resourceVersion } = live.metadata;
+  const failed =
+    wanted?.uid && wanted.uid !== uid
+      ? `UID in precondition: ${wanted.uid}, UID in object meta: ${uid}`
+      : wanted?.resourceVersion && wanted.resourceVersion !== resourceVersion
+        ? `ResourceVersion in precondition: ${wanted.resourceVersion}, ResourceVersion in meta: ${resourceVersion}`
+        : undefined;
+  if (failed) {
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${type.group ? `${type.plural}.${type.group}` : type.plural} "${live.metadata.name}": Precondition failed: ${failed}`,
+      {
+        name: live.metadata.name,
+        ...(type.group ? { group: type.group } : {}),
+        kind: type.plural,
+      },
+    );
+  }
 }
 
 function removeTree(cluster: Cluster, type: ResourceType, obj: KubeObject, policy: Propagation): void {

@@ -8,7 +8,13 @@ import { fieldMatcher, labelMatcher } from './selectors.js';
 import { ApiError, injected } from './status.js';
 import type { KubeObject, RecordedRequest } from './types.js';
 import { serveWatch } from './watch.js';
-import { create, mergePatch, replace, serverSideApply } from './writes.js';
+import { create, patch, replace, serverSideApply } from './writes.js';
+
+const PATCH_TYPES = [
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/json-patch+json',
+];
 
 export interface Failure {
   verb?: string;
@@ -161,23 +167,22 @@ function resourceRequest(
         });
         return [result.created ? 201 : 200, present(result.object, type)];
       }
-      if (
-        contentType === 'application/merge-patch+json' ||
-        contentType === 'application/strategic-merge-patch+json'
-      ) {
-        return [200, present(mergePatch(cluster, target, body, options), type)];
+      if (PATCH_TYPES.includes(contentType)) {
+        return [200, present(patch(cluster, target, body, contentType, options), type)];
       }
       throw new ApiError(
         415,
         'UnsupportedMediaType',
-        'the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml, application/merge-patch+json, application/strategic-merge-patch+json',
+        'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json',
       );
     }
     case 'delete': {
       const deleteBody = body ? parseJson(body) : {};
-      const policy =
-        query.propagationPolicy ?? (deleteBody as { propagationPolicy?: string }).propagationPolicy;
-      const opts: DeleteOptions = { dryRun: record.dryRun };
+      const { propagationPolicy, preconditions } = deleteBody as Pick<DeleteOptions, 'preconditions'> & {
+        propagationPolicy?: string;
+      };
+      const policy = query.propagationPolicy ?? propagationPolicy;
+      const opts: DeleteOptions = { dryRun: record.dryRun, ...(preconditions ? { preconditions } : {}) };
       if (policy === 'Background' || policy === 'Foreground' || policy === 'Orphan')
         opts.propagationPolicy = policy;
       if (query.orphanDependents === 'true') opts.propagationPolicy = 'Orphan';

@@ -103,3 +103,6 @@ export const injected = (code: number) =>
     `injected by the Kubernetes API double: ${REASONS[code] ?? code}`,
     code === 429 ? { retryAfterSeconds: 1 } : undefined,
   );
+
+export const invalidPatch = (message: string) =>
+  new ApiError(422, 'Invalid', `the patch could not be applied: ${message}`);

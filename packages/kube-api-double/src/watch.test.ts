@@ -1,7 +1,7 @@
 import { type V1ConfigMap, makeInformer } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeApiDouble, startKubeApiDouble } from './double.js';
-import { clientsFor } from './test-client.js';
+import { clientsFor } from './test/client.js';
 import type { KubeObject } from './types.js';
 
 let double: KubeApiDouble;

@@ -2,8 +2,9 @@ import { parse as parseYaml } from 'yaml';
 import { applyConfig } from './apply.js';
 import type { Cluster } from './cluster.js';
 import { describePath } from './fieldpath.js';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { type ResourceType, groupVersionOf } from './resources.js';
-import { ApiError, alreadyExists, badRequest, modifiedConflict } from './status.js';
+import { ApiError, alreadyExists, badRequest, modifiedConflict, notFound } from './status.js';
 import { type JsonObject, type KubeObject, clone, isObject, unset } from './types.js';
 
 export interface Target {
@@ -19,7 +20,7 @@ interface Options {
 }
 
 /** Checks a request body names the object the URL names, filling in what it leaves out. */
-function objectFor(target: Target, body: unknown): KubeObject {
+function objectFor(target: Target, body: unknown, creating = false): KubeObject {
   if (!isObject(body)) throw badRequest('the request body must be an object');
   const obj = clone(body) as KubeObject;
   const { type } = target;
@@ -35,8 +36,12 @@ function objectFor(target: Target, body: unknown): KubeObject {
   if (target.name !== undefined) {
     meta.name ??= target.name;
     if (meta.name !== target.name)
-      throw badRequest('the name of the object does not match the name on the URL');
+      throw badRequest(
+        `the name of the object (${meta.name}) does not match the name on the URL (${target.name})`,
+      );
   }
+  if (creating && !meta.name && typeof meta.generateName === 'string')
+    meta.name = generatedName(meta.generateName);
   if (!meta.name)
     throw new ApiError(
       422,
@@ -73,9 +78,21 @@ export function serverSideApply(
   const expected = config.metadata.resourceVersion;
   if (expected && live && expected !== live.metadata.resourceVersion)
     throw modifiedConflict(target.type, config.metadata.name);
-  const result = applyConfig({ live, config, type: target.type, manager: opts.manager, force: opts.force });
+  const subresource = target.subresource;
+  if (subresource && !live) throw notFound(target.type, config.metadata.name);
+  const result = applyConfig({
+    live,
+    config,
+    type: target.type,
+    manager: opts.manager,
+    force: opts.force,
+    ...(subresource ? { subresource } : {}),
+  });
   if ('conflicts' in result) throw conflictError(result.conflicts);
-  const saved = cluster.save(target.type, live, result.object, { dryRun: opts.dryRun });
+  const saved = cluster.save(target.type, live, result.object, {
+    dryRun: opts.dryRun,
+    statusWrite: subresource === 'status',
+  });
   return { object: saved, created: !live };
 }
 
@@ -93,8 +110,12 @@ function conflictError(conflicts: { manager: string; apiVersion: string; path: s
   return new ApiError(409, 'Conflict', message, { causes });
 }
 
+const generatedName = (prefix: string) =>
+  prefix +
+  Array.from({ length: 5 }, () => 'bcdfghjklmnpqrstvwxz2456789'[Math.floor(Math.random() * 27)]).join('');
+
 export function create(cluster: Cluster, target: Target, body: unknown, opts: Options) {
-  const obj = objectFor(target, body);
+  const obj = objectFor(target, body, true);
   if (cluster.find(target.type, target.namespace, obj.metadata.name))
     throw alreadyExists(target.type, obj.metadata.name);
   unset(obj.metadata, 'resourceVersion');
@@ -128,25 +149,20 @@ function write(cluster: Cluster, target: Target, live: KubeObject, obj: KubeObje
   });
 }
 
-/** JSON merge patch (RFC 7386); strategic merge patches are treated the same way (lists replaced whole). */
-export function mergePatch(cluster: Cluster, target: Target, body: string, opts: Options) {
-  let patch: unknown;
+/** A merge, strategic merge or JSON patch, applied to the live object (or its status) as an update. */
+export function patch(cluster: Cluster, target: Target, body: string, contentType: string, opts: Options) {
+  let parsed: unknown;
   try {
-    patch = JSON.parse(body);
+    parsed = JSON.parse(body);
   } catch (error) {
     throw badRequest(`error decoding patch: ${(error as Error).message}`);
   }
-  if (!isObject(patch)) throw badRequest('a merge patch must be a JSON object');
   const live = cluster.read(target.type, target.namespace, target.name!);
-  const next = merged(clone(live) as JsonObject, patch) as KubeObject;
-  return write(cluster, target, live, next, opts);
-}
-
-function merged(target: JsonObject, patch: JsonObject): JsonObject {
-  for (const [field, value] of Object.entries(patch)) {
-    if (value === null) unset(target, field);
-    else if (isObject(value)) target[field] = merged(isObject(target[field]) ? target[field] : {}, value);
-    else target[field] = clone(value);
-  }
-  return target;
+  const document = clone(live) as JsonObject;
+  let next: JsonObject;
+  if (contentType === 'application/json-patch+json') next = jsonPatch(document, parsed);
+  else if (!isObject(parsed)) throw badRequest('a merge patch must be a JSON object');
+  else if (contentType === 'application/merge-patch+json') next = mergePatch(document, parsed);
+  else next = strategicMergePatch(document, parsed, target.type.builtin);
+  return write(cluster, target, live, next as KubeObject, opts);
 }

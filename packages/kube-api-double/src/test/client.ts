@@ -1,5 +1,5 @@
 import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
-import type { KubeApiDouble } from './double.js';
+import type { KubeApiDouble } from '../double.js';
 
 /** The real client-node, configured from the double's kubeconfig file, as a service would load it. */
 export function clientsFor(double: KubeApiDouble) {

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KubeApiDouble, startKubeApiDouble } from './double.js';
+import { rollout } from './rollout.js';
+import { at, deployment } from './test/client.js';
+
+let double: KubeApiDouble;
+const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
+
+beforeAll(async () => {
+  double = await startKubeApiDouble({ namespaces: ['shop'] });
+  double.put(deployment('web', 'nginx:1', { replicas: 3 }), 'gitops-reconciler');
+});
+afterAll(() => double.stop());
+
+const condition = (type: string) =>
+  (at(double.get(ref), 'status', 'conditions') as { type: string; status: string; reason: string }[]).find(
+    (c) => c.type === type,
+  );
+
+describe('rollout', () => {
+  it('reports a Deployment progressing, then available, then past its deadline', () => {
+    rollout(double, ref, { ready: false });
+    expect(double.get(ref)!.status).toMatchObject({
+      observedGeneration: 1,
+      replicas: 3,
+      updatedReplicas: 3,
+      availableReplicas: 0,
+      unavailableReplicas: 3,
+    });
+    expect(condition('Progressing')).toMatchObject({ status: 'True', reason: 'ReplicaSetUpdated' });
+    expect(condition('Available')).toMatchObject({ status: 'False' });
+
+    const done = rollout(double, ref, { ready: true });
+    expect(done.status).toMatchObject({ readyReplicas: 3, availableReplicas: 3 });
+    expect(done.status).not.toHaveProperty('unavailableReplicas');
+    expect(condition('Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
+    expect(done.metadata.generation).toBe(1);
+
+    rollout(double, ref, { ready: false, deadlineExceeded: true });
+    expect(condition('Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
+  });
+
+  it('can leave observedGeneration behind the spec', () => {
+    double.edit(ref, (obj) => {
+      (obj.spec as { replicas: number }).replicas = 4;
+    });
+    const stale = rollout(double, ref, { ready: true, observed: false });
+    expect(stale.metadata.generation).toBe(2);
+    expect(at(stale, 'status', 'observedGeneration')).toBe(1);
+  });
+
+  it('refuses kinds it does not simulate', () => {
+    double.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' } });
+    expect(() =>
+      rollout(double, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'c' }, { ready: true }),
+    ).toThrow(/not a Deployment/);
+  });
+});
