@@ -14,9 +14,14 @@ import type { ResourceType } from './resources.js';
 import { type JsonObject, type KubeObject, clone, deepEqual, isObject } from './types.js';
 
 export interface Conflict {
+  /** The other manager as the real server prints it: `"name"`, plus `using <apiVersion>` for an Update manager. */
   manager: string;
-  apiVersion: string;
   path: string;
+}
+
+function printManager(owner: Owner): string {
+  const name = `"${owner.manager}"${owner.subresource ? ` with subresource "${owner.subresource}"` : ''}`;
+  return owner.operation === 'Update' ? `${name} using ${owner.apiVersion}` : name;
 }
 
 export interface ApplyRequest {
@@ -104,8 +109,7 @@ function findConflicts(fields: FieldSet, applied: JsonObject, live: KubeObject, 
     const current = valueAt(live, path);
     if (current === undefined || deepEqual(current, valueAt(applied, path))) continue;
     for (const owner of others) {
-      if (owner.fields.has(path))
-        conflicts.push({ manager: owner.manager, apiVersion: owner.apiVersion, path });
+      if (owner.fields.has(path)) conflicts.push({ manager: printManager(owner), path });
     }
   }
   return conflicts;

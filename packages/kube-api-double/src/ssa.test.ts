@@ -206,3 +206,32 @@ describe('the status subresource', () => {
     expect(double.get(ref('stat'))!.status).toEqual({ replicas: 1, readyReplicas: 1 });
   });
 });
+
+describe('conflict messages', () => {
+  it('name Apply managers plainly and Update managers with their apiVersion, grouped when several', async () => {
+    await apply(deployment('contested', 'nginx:1', { replicas: 1, minReadySeconds: 1 }), {
+      manager: 'team-a',
+    });
+    double.edit(ref('contested'), (obj) => {
+      (obj.spec as { minReadySeconds: number }).minReadySeconds = 7;
+    });
+    const error = await apply(deployment('contested', 'nginx:2', { replicas: 3, minReadySeconds: 2 })).catch(
+      (e) => e,
+    );
+    const status = JSON.parse(error.body);
+    expect(status.message).toBe(
+      [
+        'Apply failed with 3 conflicts: conflicts with "kubectl-edit" using apps/v1:',
+        '- .spec.minReadySeconds',
+        'conflicts with "team-a":',
+        '- .spec.replicas',
+        '- .spec.template.spec.containers[name="web"].image',
+      ].join('\n'),
+    );
+    expect(status.details.causes).toContainEqual({
+      reason: 'FieldManagerConflict',
+      message: 'conflict with "team-a"',
+      field: '.spec.replicas',
+    });
+  });
+});

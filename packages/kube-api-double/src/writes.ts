@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { applyConfig } from './apply.js';
+import { type Conflict, applyConfig } from './apply.js';
 import type { Cluster } from './cluster.js';
 import { describePath } from './fieldpath.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
@@ -96,17 +96,24 @@ export function serverSideApply(
   return { object: saved, created: !live };
 }
 
-function conflictError(conflicts: { manager: string; apiVersion: string; path: string }[]): ApiError {
+/** 409 Conflict worded like the real API server's (k8s.io/apiserver fieldmanager NewConflictError). */
+function conflictError(conflicts: Conflict[]): ApiError {
   const causes = conflicts.map((c) => ({
     reason: 'FieldManagerConflict',
-    message: `conflict with "${c.manager}" using ${c.apiVersion}`,
+    message: `conflict with ${c.manager}`,
     field: describePath(c.path),
   }));
-  const [first] = causes;
-  const message =
-    causes.length === 1
-      ? `Apply failed with 1 conflict: ${first!.message}: ${first!.field}`
-      : `Apply failed with ${causes.length} conflicts: ${causes.map((c) => `${c.message}: ${c.field}`).join('\n')}`;
+  let message: string;
+  if (conflicts.length === 1)
+    message = `Apply failed with 1 conflict: ${causes[0]!.message}: ${causes[0]!.field}`;
+  else {
+    const managers = [...new Set(conflicts.map((c) => c.manager))].sort();
+    const lines = managers.flatMap((manager) => [
+      `conflicts with ${manager}:`,
+      ...conflicts.filter((c) => c.manager === manager).map((c) => `- ${describePath(c.path)}`),
+    ]);
+    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+  }
   return new ApiError(409, 'Conflict', message, { causes });
 }
 
