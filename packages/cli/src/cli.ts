@@ -1,21 +1,36 @@
 import yargs, { type Argv } from 'yargs';
 import { paintFor } from './colour.js';
 import type { Action, RegisteredCommand } from './commands/command.js';
+import { appCommand, appsCommand } from './commands/apps.js';
 import { completionCommand } from './commands/completion.js';
+import { diffCommand } from './commands/diff.js';
 import { logsCommand } from './commands/logs.js';
+import { rollbackCommand } from './commands/rollback.js';
+import { syncCommand } from './commands/sync.js';
 import { tailCommand } from './commands/tail.js';
 import { validateCommand } from './commands/validate.js';
 import { type Io, println } from './io.js';
 import { UsageError, usageProblem } from './usage.js';
 import { cliVersion } from './version.js';
 
-const COMMANDS: RegisteredCommand[] = [validateCommand, tailCommand, logsCommand, completionCommand];
+const COMMANDS: RegisteredCommand[] = [
+  validateCommand,
+  tailCommand,
+  logsCommand,
+  appsCommand,
+  appCommand,
+  diffCommand,
+  syncCommand,
+  rollbackCommand,
+  completionCommand,
+];
 const NAMES = COMMANDS.map((command) => command.name);
 const NO_COMMAND = `a command is needed: ${NAMES.join(', ')} (gitops --help)`;
 const GLOBAL_FLAGS = ['--help', '-h', '--version', '--color', '--no-color'];
 
 const EPILOGUE = `Flags take their defaults from the environment where one is shown ($NATS_URL, $GITOPS_APPS,
-$GITOPS_BUILDER_URL). Colour only on a terminal, and never with NO_COLOR set or --no-color.
+$GITOPS_BUILDER_URL,
+$GITOPS_RECONCILER_URL). Colour only on a terminal, and never with NO_COLOR set or --no-color.
 Exit codes: 0 done, 1 failed (or the awaited event was a failure), 2 bad command line.
 Documentation: docs/cli.md`;
 
