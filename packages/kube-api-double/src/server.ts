@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Cluster } from './cluster.js';
 import { type DeleteOptions, deleteObject } from './delete.js';
 import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
-import { present, presentItem } from './present.js';
+import { listObjects } from './list.js';
+import { present } from './present.js';
 import { type Route, pathNotFound, route, verbOf } from './router.js';
-import { fieldMatcher, labelMatcher } from './selectors.js';
 import { ApiError, injected } from './status.js';
 import type { KubeObject, RecordedRequest } from './types.js';
 import { serveWatch } from './watch.js';
@@ -149,7 +149,7 @@ function resourceRequest(
     case 'get':
       return [200, present(cluster.read(type, namespace, name!), type)];
     case 'list':
-      return [200, list(ctx, target, query)];
+      return [200, listObjects(cluster, target, query)];
     case 'create':
       return [201, present(create(cluster, target, parseJson(body), options), type)];
     case 'update':
@@ -202,35 +202,4 @@ function parseJson(body: string): unknown {
   } catch (error) {
     throw new ApiError(400, 'BadRequest', `error decoding request body: ${(error as Error).message}`);
   }
-}
-
-function list(
-  ctx: ServerContext,
-  target: Extract<Route, { kind: 'resource' }>,
-  query: Record<string, string>,
-) {
-  const { type, namespace } = target;
-  const labels = labelMatcher(query.labelSelector);
-  const fields = fieldMatcher(query.fieldSelector);
-  const all = ctx.cluster.store
-    .list({ group: type.group, kind: type.kind, ...(namespace !== undefined ? { namespace } : {}) })
-    .filter((obj) => labels(obj) && fields(obj));
-  const offset = query.continue ? Number(Buffer.from(query.continue, 'base64url').toString()) : 0;
-  const limit = query.limit ? Number(query.limit) : 0;
-  const items = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
-  const more = limit > 0 && offset + limit < all.length;
-  return {
-    apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
-    kind: `${type.kind}List`,
-    metadata: {
-      resourceVersion: String(ctx.cluster.store.resourceVersion),
-      ...(more
-        ? {
-            continue: Buffer.from(String(offset + limit)).toString('base64url'),
-            remainingItemCount: all.length - offset - limit,
-          }
-        : {}),
-    },
-    items: items.map((obj) => presentItem(obj, type)),
-  };
 }
