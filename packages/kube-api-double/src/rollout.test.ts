@@ -49,10 +49,62 @@ describe('rollout', () => {
     expect(at(stale, 'status', 'observedGeneration')).toBe(1);
   });
 
-  it('refuses kinds it does not simulate', () => {
+  it('completes or fails a Job', () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', namespace: 'shop', name: 'migrate' };
+    double.put({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'shop' },
+      spec: {
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'migrate:1' }] } },
+      },
+    });
+    expect(rollout(double, job, { ready: false }).status).toMatchObject({ active: 1 });
+    expect(rollout(double, job, { ready: true }).status).toMatchObject({
+      succeeded: 1,
+      conditions: [{ type: 'Complete', status: 'True' }],
+    });
+    expect(rollout(double, job, { ready: false, deadlineExceeded: true }).status).toMatchObject({
+      conditions: [{ type: 'Failed', reason: 'DeadlineExceeded' }],
+    });
+  });
+
+  it('sets a Ready condition on a custom resource', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'databases.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'databases', singular: 'database', kind: 'Database' },
+        versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} } }],
+      },
+    };
+    const withCrd = await startKubeApiDouble({ namespaces: ['shop'], crds: [crd] });
+    try {
+      const db = { apiVersion: 'example.com/v1', kind: 'Database', namespace: 'shop', name: 'main' };
+      withCrd.put({
+        apiVersion: db.apiVersion,
+        kind: db.kind,
+        metadata: { name: 'main', namespace: 'shop' },
+        spec: { size: 1 },
+      });
+      expect(rollout(withCrd, db, { ready: true }).status).toMatchObject({
+        conditions: [{ type: 'Ready', status: 'True' }],
+      });
+      expect(rollout(withCrd, db, { ready: false, deadlineExceeded: true }).status).toMatchObject({
+        conditions: [{ type: 'Ready', status: 'False', reason: 'Failed' }],
+      });
+    } finally {
+      await withCrd.stop();
+    }
+  });
+
+  it('refuses built-in kinds it does not simulate', () => {
     double.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' } });
     expect(() =>
       rollout(double, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'c' }, { ready: true }),
-    ).toThrow(/not a Deployment/);
+    ).toThrow(/not a workload/);
   });
 });

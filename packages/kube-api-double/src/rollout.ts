@@ -1,13 +1,17 @@
 import type { KubeApiDouble } from './double.js';
 import type { KubeObject, ObjectRef } from './types.js';
 
-// A tiny rollout simulator: writes the status a workload controller would report, so tests can make a
-// Deployment, StatefulSet or DaemonSet Healthy, Progressing or Degraded.
+// A tiny rollout simulator: writes the status a controller would report, so tests can make a Deployment,
+// StatefulSet, DaemonSet, ReplicaSet, Job or custom resource (a `Ready` condition) Healthy, Progressing or
+// Degraded.
 
 export interface RolloutOptions {
   /** All replicas updated and available (Healthy) or none yet (Progressing). */
   ready: boolean;
-  /** The controller gave up: Progressing=False with reason ProgressDeadlineExceeded (Deployments). */
+  /**
+   * The controller gave up: Progressing=False with reason ProgressDeadlineExceeded (Deployments), a Failed
+   * condition with reason DeadlineExceeded (Jobs), Ready=False with reason Failed (custom resources).
+   */
   deadlineExceeded?: boolean;
   /** The controller has seen the latest spec (observedGeneration = generation); default true. */
   observed?: boolean;
@@ -92,9 +96,70 @@ function statusFor(obj: KubeObject, options: RolloutOptions): Record<string, unk
         ...(n - ready > 0 ? { numberUnavailable: n - ready } : {}),
         numberMisscheduled: 0,
       };
+    case 'ReplicaSet':
+      return {
+        observedGeneration,
+        replicas: n,
+        fullyLabeledReplicas: n,
+        readyReplicas: ready,
+        availableReplicas: ready,
+      };
+    case 'Job':
+      return jobStatus(obj, options);
     default:
-      throw new Error(`rollout: ${obj.kind} is not a Deployment, StatefulSet or DaemonSet`);
+      if (BUILTIN_GROUPS.has(obj.apiVersion.split('/').slice(0, -1).join('/'))) {
+        throw new Error(`rollout: ${obj.kind} is not a workload or custom resource the simulator knows`);
+      }
+      return {
+        observedGeneration,
+        conditions: [
+          options.ready
+            ? condition('Ready', true, 'Succeeded', 'ready')
+            : options.deadlineExceeded
+              ? condition('Ready', false, 'Failed', 'reconciliation failed')
+              : condition('Ready', false, 'Progressing', 'reconciliation in progress'),
+        ],
+      };
   }
+}
+
+const BUILTIN_GROUPS = new Set([
+  '',
+  'apps',
+  'batch',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'apiextensions.k8s.io',
+]);
+
+function jobStatus(obj: KubeObject, options: RolloutOptions): Record<string, unknown> {
+  const completions = (obj.spec as { completions?: number } | undefined)?.completions ?? 1;
+  const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  if (options.ready) {
+    return {
+      startTime: at,
+      completionTime: at,
+      succeeded: completions,
+      conditions: [{ type: 'Complete', status: 'True', lastProbeTime: at, lastTransitionTime: at }],
+    };
+  }
+  if (options.deadlineExceeded) {
+    return {
+      startTime: at,
+      failed: 1,
+      conditions: [
+        {
+          type: 'Failed',
+          status: 'True',
+          reason: 'DeadlineExceeded',
+          message: 'Job was active longer than specified deadline',
+          lastProbeTime: at,
+          lastTransitionTime: at,
+        },
+      ],
+    };
+  }
+  return { startTime: at, active: 1 };
 }
 
 export function rollout(double: KubeApiDouble, ref: ObjectRef, options: RolloutOptions): KubeObject {

@@ -147,7 +147,14 @@ function write(cluster: Cluster, target: Target, live: KubeObject, obj: KubeObje
     if (obj.status === undefined) unset(next, 'status');
     else next.status = clone(obj.status);
   } else {
-    next.metadata = { ...obj.metadata, managedFields: live.metadata.managedFields ?? [] };
+    // Clients cannot set or clear a deletion in progress; managedFields follow from the write itself.
+    const { deletionTimestamp: _d, ...meta } = obj.metadata;
+    const deleting = live.metadata.deletionTimestamp;
+    next.metadata = {
+      ...meta,
+      managedFields: live.metadata.managedFields ?? [],
+      ...(deleting ? { deletionTimestamp: deleting } : {}),
+    };
   }
   return cluster.update(target.type, live, next, {
     manager: opts.manager,
