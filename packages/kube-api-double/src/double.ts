@@ -34,8 +34,12 @@ export interface KubeApiDouble {
   edit(ref: ObjectRef, change: (obj: KubeObject) => void, manager?: string): KubeObject;
   /** A controller writing status through the status subresource (no generation bump). */
   setStatus(ref: ObjectRef, status: unknown): KubeObject;
-  /** Deletes behind the client's back (Background propagation). */
+  /** Deletes behind the client's back (Background propagation); nothing happens when the object is gone already. */
   remove(ref: ObjectRef): void;
+  /** Calls `listener` after every stored change (never for dry runs or no-ops); answers an unsubscribe. */
+  onChange(
+    listener: (change: { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject }) => void,
+  ): () => void;
   /** The next `times` (default 1) requests matching verb and kind answer this status code. */
   failNext(match: { verb?: string; kind?: string }, status: number, times?: number): void;
   /** Ends every open watch cleanly, as the real server does when a watch's timeout expires; clients resume. */
@@ -165,8 +169,17 @@ export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Pr
       );
     },
     remove: (ref) => {
-      deleteObject(cluster, typeOf(ref), ref.namespace, ref.name, { propagationPolicy: 'Background' });
+      const type = typeOf(ref);
+      if (cluster.find(type, ref.namespace, ref.name)) {
+        deleteObject(cluster, type, ref.namespace, ref.name, { propagationPolicy: 'Background' });
+      }
     },
+    // Deferred, so a listener that writes cannot reorder the events watches see.
+    onChange: (listener) =>
+      cluster.store.subscribe((event) => {
+        const change = { type: event.type, object: clone(event.object) };
+        setImmediate(() => listener(change));
+      }),
     failNext: (match, status, times = 1) => {
       failures.push({ ...match, status, times });
     },

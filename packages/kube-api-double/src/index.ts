@@ -1,5 +1,5 @@
 export { type KubeApiDouble, type KubeApiDoubleOptions, startKubeApiDouble } from './double.js';
-export { rollout, type RolloutOptions } from './rollout.js';
+export { type AutoRolloutOptions, autoRollout, rollout, type RolloutOptions } from './rollout.js';
 export type {
   KubeObject,
   ManagedFieldsEntry,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeApiDouble, startKubeApiDouble } from './double.js';
-import { rollout } from './rollout.js';
+import { autoRollout, rollout } from './rollout.js';
 import { at, deployment } from './test/client.js';
 
 let double: KubeApiDouble;
@@ -106,5 +106,35 @@ describe('rollout', () => {
     expect(() =>
       rollout(double, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'c' }, { ready: true }),
     ).toThrow(/not a workload/);
+  });
+});
+
+describe('autoRollout', () => {
+  it('rolls out every new generation until stopped', async () => {
+    const name = 'auto';
+    const autoRef = { ...ref, name };
+    const stop = autoRollout(double, { namespace: 'shop' });
+    const observed = () =>
+      (double.get(autoRef)?.status as { observedGeneration?: number } | undefined)?.observedGeneration;
+    const settled = async (generation: number) => {
+      for (let i = 0; i < 100 && observed() !== generation; i++) await new Promise((r) => setTimeout(r, 10));
+      return observed();
+    };
+    try {
+      double.put(deployment(name), 'gitops-reconciler');
+      expect(await settled(1)).toBe(1);
+      double.edit(autoRef, (obj) => {
+        (obj.spec as { replicas: number }).replicas = 2;
+      });
+      expect(await settled(2)).toBe(2);
+      expect(double.get(autoRef)!.status).toMatchObject({ availableReplicas: 2 });
+    } finally {
+      stop();
+    }
+    double.edit(autoRef, (obj) => {
+      (obj.spec as { replicas: number }).replicas = 3;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(observed()).toBe(2);
   });
 });
