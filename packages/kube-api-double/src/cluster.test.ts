@@ -324,3 +324,98 @@ describe('failure injection and outages', () => {
     expect((await client.core.readNamespace({ name: 'shop' })).metadata?.name).toBe('shop');
   });
 });
+
+describe('request accounting', () => {
+  it('counts reads, writes that are not dry runs, watches and discovery; records each request', async () => {
+    const fresh = clientsFor(double);
+    double.resetRequests();
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'counted', namespace: 'shop' },
+      data: { a: '1' },
+    };
+    await fresh.objects.patch(
+      cm as KubernetesObject,
+      undefined,
+      'All',
+      'gitops-reconciler',
+      false,
+      PatchStrategy.ServerSideApply,
+    );
+    await fresh.objects.patch(
+      cm as KubernetesObject,
+      undefined,
+      undefined,
+      'gitops-reconciler',
+      false,
+      PatchStrategy.ServerSideApply,
+    );
+    await fresh.objects.read({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'counted', namespace: 'shop' },
+    });
+    await fresh.objects.list('v1', 'ConfigMap', 'shop');
+    await (
+      await fetch(`${double.url}/api/v1/namespaces/shop/configmaps?watch=1&timeoutSeconds=1`, {
+        headers: { authorization: 'Bearer double-token' },
+      })
+    ).text();
+    await fresh.core.deleteNamespacedConfigMap({ namespace: 'shop', name: 'counted' });
+    expect(double.counts()).toEqual({ reads: 2, writes: 2, watches: 1, discovery: 1 });
+    expect(double.requests.map((r) => `${r.verb}${r.dryRun ? ' dry' : ''} ${r.status}`)).toEqual([
+      'discovery 200',
+      'patch dry 201',
+      'patch 201',
+      'get 200',
+      'list 200',
+      'watch 200',
+      'delete 200',
+    ]);
+    expect(double.requests[2]).toMatchObject({
+      method: 'PATCH',
+      path: '/api/v1/namespaces/shop/configmaps/counted',
+      query: { fieldManager: 'gitops-reconciler', force: 'false' },
+      kind: 'ConfigMap',
+    });
+  });
+
+  it('answers 404 Status objects for paths it does not serve', async () => {
+    const headers = { authorization: 'Bearer double-token' };
+    for (const path of [
+      '/apis/nothing.example.com/v1',
+      '/api/v1/widgets',
+      '/healthz',
+      '/api/v1/namespaces/%E0%A4%A',
+    ]) {
+      const response = await fetch(`${double.url}${path}`, { headers });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
+    }
+  });
+
+  it('accepts an apply body in YAML', async () => {
+    const yaml = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: from-yaml',
+      '  namespace: shop',
+      'data:',
+      '  a: "1"',
+    ].join('\n');
+    const response = await fetch(
+      `${double.url}/api/v1/namespaces/shop/configmaps/from-yaml?fieldManager=kubectl`,
+      {
+        method: 'PATCH',
+        headers: { authorization: 'Bearer double-token', 'content-type': 'application/apply-patch+yaml' },
+        body: yaml,
+      },
+    );
+    expect(response.status).toBe(201);
+    expect(
+      double.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'from-yaml' })?.data,
+    ).toEqual({ a: '1' });
+  });
+});

@@ -17,7 +17,12 @@ export const pathNotFound = () =>
   new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 
 export function route(pathname: string, registry: ResourceRegistry): Route {
-  const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw pathNotFound();
+  }
   const discovery = (doc: Extract<Route, { kind: 'discovery' }>['doc'], group = '', version = ''): Route => ({
     kind: 'discovery',
     doc,

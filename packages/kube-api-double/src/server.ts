@@ -69,7 +69,11 @@ export function createHandler(ctx: ServerContext) {
       if (target.kind === 'resource') record.kind = target.type.kind;
       ctx.requests.push(record);
       takeFailure(ctx.failures, record);
-      if (target.kind === 'discovery') return sendJson(res, 200, discovery(ctx, target));
+      if (target.kind === 'discovery') {
+        const document = discovery(ctx, target);
+        record.status = 200;
+        return sendJson(res, 200, document);
+      }
       if (record.verb === 'watch') {
         record.status = 200;
         ctx.watches.add(res);
