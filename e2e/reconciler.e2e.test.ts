@@ -22,7 +22,9 @@ describe('the reconciler against the Kubernetes API double', () => {
   const waitDeploy = async (match: (data: Record<string, unknown>) => boolean, type = 'deploy.succeeded') => {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const found = (await deployments()).find((m) => m.json.type === `dev.gitops.${type}.v1` && match(dataOf(m)));
+      const found = (await deployments()).find(
+        (m) => m.json.type === `dev.gitops.${type}.v1` && match(dataOf(m)),
+      );
       if (found) return dataOf(found);
       if (Date.now() > deadline) throw new Error(`no ${type} matching`);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -33,8 +35,14 @@ describe('the reconciler against the Kubernetes API double', () => {
     const repository = `${platform.registry.host}/acme/hello`;
     const files = configRepo('hello', repository);
     return {
-      'envs/dev/kustomization.yaml': files['envs/dev/kustomization.yaml']!.replace('newTag: latest', `digest: ${sha256}`),
-      'envs/dev/deployment.yaml': files['envs/dev/deployment.yaml']!.replace('replicas: 1', `replicas: ${replicas}`),
+      'envs/dev/kustomization.yaml': files['envs/dev/kustomization.yaml']!.replace(
+        'newTag: latest',
+        `digest: ${sha256}`,
+      ),
+      'envs/dev/deployment.yaml': files['envs/dev/deployment.yaml']!.replace(
+        'replicas: 1',
+        `replicas: ${replicas}`,
+      ),
     };
   };
 
@@ -44,13 +52,24 @@ describe('the reconciler against the Kubernetes API double', () => {
       services: ['webhook-receiver', 'reconciler'],
       serviceEnv: { reconciler: { RESYNC_INTERVAL: '1h', HEALTH_TIMEOUT: '60s', HEALTH_POLL: '100ms' } },
     });
-    bus = await connectBus({ ...natsConnectOptions({ NATS_URL: [platform.natsUrl] }), name: 'e2e', logger: testLogger() });
+    bus = await connectBus({
+      ...natsConnectOptions({ NATS_URL: [platform.natsUrl] }),
+      name: 'e2e',
+      logger: testLogger(),
+    });
     const double = platform.double!;
     // The workload controller the double does not run: every Deployment rolls out.
     controller = setInterval(() => {
       for (const object of double.list({ kind: 'Deployment', namespace: 'hello' })) {
-        if ((object.status as { observedGeneration?: number } | undefined)?.observedGeneration !== object.metadata.generation) {
-          rollout(double, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'hello', name: object.metadata.name }, { ready: true });
+        if (
+          (object.status as { observedGeneration?: number } | undefined)?.observedGeneration !==
+          object.metadata.generation
+        ) {
+          rollout(
+            double,
+            { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'hello', name: object.metadata.name },
+            { ready: true },
+          );
         }
       }
     }, 50);
@@ -66,12 +85,28 @@ describe('the reconciler against the Kubernetes API double', () => {
   it("syncs a person's push to the config repository without a build and ends in deploy.succeeded", async () => {
     const image = `${platform.registry.host}/acme/hello@${digest('a')}`;
     const sha = await platform.pushConfig('hello', dev(digest('a'), 2), 'scale to two');
-    const pushed = await readStream(platform.natsUrl, 'gitops.v1.hello.config.pushed', { atLeast: 2, timeoutMs: 20_000 });
-    expect(dataOf(pushed.find((m) => dataOf(m).configCommit === sha))).toMatchObject({ environments: ['dev'], branch: 'main' });
+    const pushed = await readStream(platform.natsUrl, 'gitops.v1.hello.config.pushed', {
+      atLeast: 2,
+      timeoutMs: 20_000,
+    });
+    expect(dataOf(pushed.find((m) => dataOf(m).configCommit === sha))).toMatchObject({
+      environments: ['dev'],
+      branch: 'main',
+    });
     const succeeded = await waitDeploy((data) => data.configCommit === sha);
-    expect(succeeded).toMatchObject({ environment: 'dev', health: 'Healthy', image, trigger: 'config.pushed' });
+    expect(succeeded).toMatchObject({
+      environment: 'dev',
+      health: 'Healthy',
+      image,
+      trigger: 'config.pushed',
+    });
     expect(succeeded).not.toHaveProperty('commit');
-    const web = platform.double!.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'hello', name: 'hello' });
+    const web = platform.double!.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'hello',
+      name: 'hello',
+    });
     expect((web?.spec as { replicas: number }).replicas).toBe(2);
     expect(await readStream(platform.natsUrl, 'gitops.v1.hello.source.received')).toHaveLength(0);
   });
@@ -88,7 +123,16 @@ describe('the reconciler against the Kubernetes API double', () => {
       createEvent({
         name: 'config.updated',
         service: 'config-updater',
-        data: { pipelineId, app: 'hello', commit: TEST_SHA, configRepoURL: platform.configRepoURL('hello'), environment: 'dev', path: 'envs/dev', image, configCommit: sha },
+        data: {
+          pipelineId,
+          app: 'hello',
+          commit: TEST_SHA,
+          configRepoURL: platform.configRepoURL('hello'),
+          environment: 'dev',
+          path: 'envs/dev',
+          image,
+          configCommit: sha,
+        },
       }),
     );
     const succeeded = await waitDeploy((data) => data.pipelineId === pipelineId);
@@ -96,6 +140,9 @@ describe('the reconciler against the Kubernetes API double', () => {
     await readStream(platform.natsUrl, 'gitops.v1.hello.config.pushed', { atLeast: 3, timeoutMs: 20_000 });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const ofCommit = (await deployments()).filter((m) => dataOf(m).configCommit === sha);
-    expect(ofCommit.map((m) => m.json.type).sort()).toEqual(['dev.gitops.deploy.started.v1', 'dev.gitops.deploy.succeeded.v1']);
+    expect(ofCommit.map((m) => m.json.type).sort()).toEqual([
+      'dev.gitops.deploy.started.v1',
+      'dev.gitops.deploy.succeeded.v1',
+    ]);
   });
 });

@@ -25,7 +25,8 @@ spec: { selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
   };
   const configMaps = Array.from(
     { length: size - 2 },
-    (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings-${i} }\ndata: { index: "${i}", app: ${app} }\n`,
+    (_, i) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings-${i} }\ndata: { index: "${i}", app: ${app} }\n`,
   );
   files[`apps/${app}/settings.yaml`] = configMaps.join('---\n');
   return files;
@@ -35,5 +36,7 @@ export const benchApp = (app: string, repoURL: string): Application =>
   testApplication(app, {
     configRepoURL: repoURL,
     imageRepository: IMAGE(app),
-    environments: [{ name: 'prod', path: `apps/${app}`, destination: { namespace: app, clusterResources: false } }],
+    environments: [
+      { name: 'prod', path: `apps/${app}`, destination: { namespace: app, clusterResources: false } },
+    ],
   });

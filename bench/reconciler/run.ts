@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { type KubeApiDouble, rollout, startKubeApiDouble } from '../../packages/kube-api-double/src/index.js';
-import { git, makeCommit, startGitServer, startRedisServer, testLogger } from '../../packages/testing/src/index.js';
+import {
+  git,
+  makeCommit,
+  startGitServer,
+  startRedisServer,
+  testLogger,
+} from '../../packages/testing/src/index.js';
 import { GitConfigRepo } from '../../services/reconciler/src/adapters/git-config-repo.js';
 import { KubeCluster } from '../../services/reconciler/src/adapters/kube-cluster.js';
 import { loadKubeConfig } from '../../services/reconciler/src/adapters/kube-config.js';
@@ -32,8 +38,20 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
 function rollOut(double: KubeApiDouble): () => void {
   const timer = setInterval(() => {
     for (const object of double.list({ kind: 'Deployment' })) {
-      if ((object.status as { observedGeneration?: number } | undefined)?.observedGeneration !== object.metadata.generation) {
-        rollout(double, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: object.metadata.namespace!, name: object.metadata.name }, { ready: true });
+      if (
+        (object.status as { observedGeneration?: number } | undefined)?.observedGeneration !==
+        object.metadata.generation
+      ) {
+        rollout(
+          double,
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            namespace: object.metadata.namespace!,
+            name: object.metadata.name,
+          },
+          { ready: true },
+        );
       }
     }
   }, 20);
@@ -47,16 +65,23 @@ async function pollEveryObject(double: KubeApiDouble): Promise<number> {
   for (const object of owned) {
     const base = object.apiVersion === 'v1' ? '/api/v1' : `/apis/${object.apiVersion}`;
     const plural = `${object.kind.toLowerCase()}s`;
-    const res = await fetch(`${double.url}${base}/namespaces/${object.metadata.namespace}/${plural}/${object.metadata.name}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const res = await fetch(
+      `${double.url}${base}/namespaces/${object.metadata.namespace}/${plural}/${object.metadata.name}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     await res.arrayBuffer();
   }
   return owned.length;
 }
 
 async function main() {
-  const [double, redisServer, gitServer] = await Promise.all([startKubeApiDouble({ namespaces: names }), startRedisServer(), startGitServer()]);
+  const [double, redisServer, gitServer] = await Promise.all([
+    startKubeApiDouble({ namespaces: names }),
+    startRedisServer(),
+    startGitServer(),
+  ]);
   const dir = mkdtempSync(join(tmpdir(), 'bench-reconciler-'));
   const redis = new Redis(redisServer.url);
   const logger = testLogger();
@@ -65,7 +90,11 @@ async function main() {
   try {
     const repo = await gitServer.createBareRepo('acme/config');
     await git(['clone', '-q', repo.url, join(dir, 'work')]);
-    await makeCommit(join(dir, 'work'), Object.assign({}, ...names.map((name) => appFiles(name, OBJECTS))), 'config of every app');
+    await makeCommit(
+      join(dir, 'work'),
+      Object.assign({}, ...names.map((name) => appFiles(name, OBJECTS))),
+      'config of every app',
+    );
     await git(['push', '-q', 'origin', 'HEAD:main'], { cwd: join(dir, 'work') });
     await cluster.connect();
     const apps = names.map((name) => benchApp(name, repo.url));
@@ -105,11 +134,15 @@ async function main() {
     // Drift: one object of every application changed behind the reconciler's back, found through the watches.
     const [driftMs] = await timed(async () => {
       for (const name of names) {
-        double.edit({ apiVersion: 'v1', kind: 'ConfigMap', namespace: name, name: 'settings-0' }, (object) => {
-          (object.data as Record<string, string>).index = 'changed';
-        });
+        double.edit(
+          { apiVersion: 'v1', kind: 'ConfigMap', namespace: name, name: 'settings-0' },
+          (object) => {
+            (object.data as Record<string, string>).index = 'changed';
+          },
+        );
       }
-      while (new Set(driftEvents).size < names.length) await new Promise((resolve) => setTimeout(resolve, 10));
+      while (new Set(driftEvents).size < names.length)
+        await new Promise((resolve) => setTimeout(resolve, 10));
     });
     const drift = double.counts();
     const objects = APPS * OBJECTS;
@@ -118,18 +151,28 @@ async function main() {
       ['full reconcile (create all, wait healthy)', fullMs, full],
       ['no-op reconcile (watch caches)', noopMs, noop],
       ['baseline: no-op pass polling each object', pollMs, poll],
-      ['drift scan (1 change per app, all found)', driftMs, { ...drift, reads: drift.reads - poll.reads, writes: drift.writes - poll.writes }],
+      [
+        'drift scan (1 change per app, all found)',
+        driftMs,
+        { ...drift, reads: drift.reads - poll.reads, writes: drift.writes - poll.writes },
+      ],
     ] as const;
-    console.log(`\n${APPS} applications x ${OBJECTS} objects = ${objects} objects, against the Kubernetes API double\n`);
+    console.log(
+      `\n${APPS} applications x ${OBJECTS} objects = ${objects} objects, against the Kubernetes API double\n`,
+    );
     console.log('| pass | time (ms) | reads | writes | watches | discovery | requests per app |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const [name, ms, counts] of rows) {
       const requests = counts.reads + counts.writes + counts.watches + counts.discovery;
-      console.log(`| ${name} | ${ms.toFixed(0)} | ${counts.reads} | ${counts.writes} | ${counts.watches} | ${counts.discovery} | ${perApp(requests)} |`);
+      console.log(
+        `| ${name} | ${ms.toFixed(0)} | ${counts.reads} | ${counts.writes} | ${counts.watches} | ${counts.discovery} | ${perApp(requests)} |`,
+      );
     }
     const noopRequests = noop.reads + noop.writes + noop.watches + noop.discovery;
-    console.log(`\nno-op reconcile: ${noopRequests} API requests for ${objects} objects (baseline: ${polled} GETs); ` +
-      `time ${(noopMs / pollMs).toFixed(2)}x the polling baseline's, which only reads and diffs nothing`);
+    console.log(
+      `\nno-op reconcile: ${noopRequests} API requests for ${objects} objects (baseline: ${polled} GETs); ` +
+        `time ${(noopMs / pollMs).toFixed(2)}x the polling baseline's, which only reads and diffs nothing`,
+    );
     controller.stop();
   } finally {
     stopRollout();

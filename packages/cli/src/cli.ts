@@ -1,7 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { paintFor } from './colour.js';
-import type { Action, RegisteredCommand } from './commands/command.js';
 import { appCommand, appsCommand } from './commands/apps.js';
+import type { Action, RegisteredCommand } from './commands/command.js';
 import { completionCommand } from './commands/completion.js';
 import { diffCommand } from './commands/diff.js';
 import { logsCommand } from './commands/logs.js';

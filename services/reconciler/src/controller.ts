@@ -1,14 +1,13 @@
 import type { Application, Environment } from '@gitops/config';
 import type { GitopsEvent } from '@gitops/contracts';
 import { describeError } from '@gitops/errors';
-import type { Logger } from '@gitops/telemetry';
 import { yaml } from './diff/diff.js';
 import { unifiedDiff } from './diff/unified.js';
 import { unknownApp, unknownEnvironment } from './errors.js';
 import { keyOf, refOf } from './manifests/objects.js';
 import type { EnvironmentStatus } from './ports.js';
 import { type Applied, DriftWatcher } from './sync/drift.js';
-import { type EngineDeps, type SyncAsk, type SyncAnswer, syncOnce } from './sync/engine.js';
+import { type EngineDeps, type SyncAnswer, type SyncAsk, syncOnce } from './sync/engine.js';
 import { type ReconcileDeps, type Trigger, desiredState, planFor } from './sync/reconcile.js';
 import { rollback } from './sync/rollback.js';
 
@@ -41,7 +40,12 @@ export class Controller {
       ...deps,
       onSyncing: (ask, active) => this.drift?.syncing(ask.app.name, ask.environment.name, active),
       onSynced: (ask, outcome) =>
-        this.drift?.applied({ app: ask.app, environment: ask.environment, configCommit: outcome.configCommit, desired: outcome.desired }),
+        this.drift?.applied({
+          app: ask.app,
+          environment: ask.environment,
+          configCommit: outcome.configCommit,
+          desired: outcome.desired,
+        }),
       onDegraded: (ask, outcome, status) => this.#autoRollback(ask, outcome.configCommit, status),
     };
   }
@@ -49,7 +53,9 @@ export class Controller {
   find(name: string, environment?: string): { app: Application; environment: Environment } {
     const app = this.apps.get(name);
     if (!app) throw unknownApp(name);
-    const env = environment ? app.config.environments.find((e) => e.name === environment) : app.config.environments[0];
+    const env = environment
+      ? app.config.environments.find((e) => e.name === environment)
+      : app.config.environments[0];
     if (!env) throw unknownEnvironment(name, environment ?? '');
     return { app, environment: env };
   }
@@ -66,7 +72,10 @@ export class Controller {
   /** Starts a sync and returns at once; failures are logged and recorded in the status. */
   syncInBackground(app: Application, environment: Environment, trigger: Trigger): void {
     this.sync(app, environment, trigger).catch((err) =>
-      this.deps.logger.warn({ app: app.name, environment: environment.name, trigger, err: describeError(err) }, 'sync failed'),
+      this.deps.logger.warn(
+        { app: app.name, environment: environment.name, trigger, err: describeError(err) },
+        'sync failed',
+      ),
     );
   }
 
@@ -88,20 +97,26 @@ export class Controller {
 
   /** Writes the revert commit, publishes rollback.completed, then syncs the reverted state. */
   async rollback(app: Application, environment: Environment, to: string, by: string, reason?: string) {
-    const event = await rollback({ repo: this.deps.repo, store: this.deps.store, publish: this.deps.publish }, {
-      app,
-      environment,
-      to,
-      by,
-      ...(reason ? { reason } : {}),
-    });
+    const event = await rollback(
+      { repo: this.deps.repo, store: this.deps.store, publish: this.deps.publish },
+      {
+        app,
+        environment,
+        to,
+        by,
+        ...(reason ? { reason } : {}),
+      },
+    );
     this.syncInBackground(app, environment, 'rollback');
     return event;
   }
 
   /** Every environment's status; with no cluster reachable, Unknown with the reason. */
   async status(app: Application): Promise<EnvironmentStatus[]> {
-    const state = this.deps.cluster?.state() ?? { reachable: false as const, reason: this.deps.noClusterReason ?? 'no cluster' };
+    const state = this.deps.cluster?.state() ?? {
+      reachable: false as const,
+      reason: this.deps.noClusterReason ?? 'no cluster',
+    };
     return Promise.all(
       app.config.environments.map(async (environment) => {
         const stored = await this.deps.store.status(app.name, environment.name);
@@ -113,7 +128,13 @@ export class Controller {
           resources: [],
           updatedAt: new Date().toISOString(),
         };
-        if (!state.reachable) return { ...status, sync: 'Unknown', health: 'Unknown', message: `cluster unreachable: ${state.reason}` };
+        if (!state.reachable)
+          return {
+            ...status,
+            sync: 'Unknown',
+            health: 'Unknown',
+            message: `cluster unreachable: ${state.reason}`,
+          };
         return status;
       }),
     );
@@ -123,7 +144,10 @@ export class Controller {
   async diff(app: Application, environment: Environment) {
     const ask = { app, environment, trigger: 'api' as const };
     const state = await desiredState(this.deps, ask);
-    const clusterState = this.deps.cluster?.state() ?? { reachable: false as const, reason: this.deps.noClusterReason ?? 'no cluster' };
+    const clusterState = this.deps.cluster?.state() ?? {
+      reachable: false as const,
+      reason: this.deps.noClusterReason ?? 'no cluster',
+    };
     if (!clusterState.reachable) await this.deps.cluster?.connect().catch(() => undefined);
     const reachableNow = this.deps.cluster?.state().reachable ?? false;
     if (!reachableNow) {
@@ -140,7 +164,12 @@ export class Controller {
     return {
       configCommit: state.configCommit,
       cluster: { reachable: true },
-      resources: plan.resources.map(({ key, action, fields, diff }) => ({ resource: key, action, fields, diff })),
+      resources: plan.resources.map(({ key, action, fields, diff }) => ({
+        resource: key,
+        action,
+        fields,
+        diff,
+      })),
       prune: plan.prune.map((ref) => ({ ...ref, willPrune: app.syncPolicy.prune })),
     };
   }

@@ -28,9 +28,13 @@ export const unknownApp = (name: string) =>
   new AppError('GITOPS_RECONCILE_UNKNOWN_APP', `no application ${JSON.stringify(name)}`, { statusCode: 404 });
 
 export const unknownEnvironment = (app: string, environment: string) =>
-  new AppError('GITOPS_RECONCILE_UNKNOWN_ENVIRONMENT', `application ${app} has no environment ${JSON.stringify(environment)}`, {
-    statusCode: 404,
-  });
+  new AppError(
+    'GITOPS_RECONCILE_UNKNOWN_ENVIRONMENT',
+    `application ${app} has no environment ${JSON.stringify(environment)}`,
+    {
+      statusCode: 404,
+    },
+  );
 
 /** The API server refused an object (invalid, forbidden): retrying the same manifests cannot help. */
 export const applyRefused = (resource: string, status: number, message: string) =>

@@ -46,18 +46,29 @@ const resultFields = (result: DeployResult) => ({
   durationMs: Math.max(0, Math.round(result.durationMs)),
 });
 
-export const deploySucceeded = (identity: SyncIdentity, result: DeployResult): GitopsEvent<'deploy.succeeded'> =>
+export const deploySucceeded = (
+  identity: SyncIdentity,
+  result: DeployResult,
+): GitopsEvent<'deploy.succeeded'> =>
   createEvent({
     name: 'deploy.succeeded',
     service: SERVICE,
     data: { ...base(identity, result.configCommit, result.image), ...resultFields(result) },
   });
 
-export const deployFailed = (identity: SyncIdentity, result: DeployResult, message: string): GitopsEvent<'deploy.failed'> =>
+export const deployFailed = (
+  identity: SyncIdentity,
+  result: DeployResult,
+  message: string,
+): GitopsEvent<'deploy.failed'> =>
   createEvent({
     name: 'deploy.failed',
     service: SERVICE,
-    data: { ...base(identity, result.configCommit, result.image), ...resultFields(result), error: { message } },
+    data: {
+      ...base(identity, result.configCommit, result.image),
+      ...resultFields(result),
+      error: { message },
+    },
   });
 
 export const driftEvent = (

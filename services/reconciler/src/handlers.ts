@@ -21,7 +21,10 @@ function appAndEnvironment(deps: HandlerDeps, app: string, environment: string):
 }
 
 async function syncFor(deps: HandlerDeps, ask: SyncAsk, ctx: JobContext): Promise<GitopsEvent[]> {
-  const answer = await syncOnce({ ...deps.engine, publish: (event) => ctx.publish(event) }, { ...ask, signal: ctx.signal });
+  const answer = await syncOnce(
+    { ...deps.engine, publish: (event) => ctx.publish(event) },
+    { ...ask, signal: ctx.signal },
+  );
   if (answer === 'superseded') {
     ctx.logger.info({ environment: ask.environment.name }, 'superseded by a newer sync request');
     return [];
@@ -33,7 +36,17 @@ export const reconcilerHandlers = (deps: HandlerDeps): StageHandlers => ({
   'config.updated': async (event, ctx) => {
     const { app, environment, pipelineId, commit, configCommit } = event.data;
     const [found, env] = appAndEnvironment(deps, app, environment);
-    return syncFor(deps, { app: found, environment: env, trigger: 'config.updated', pipeline: { pipelineId, commit }, configCommit }, ctx);
+    return syncFor(
+      deps,
+      {
+        app: found,
+        environment: env,
+        trigger: 'config.updated',
+        pipeline: { pipelineId, commit },
+        configCommit,
+      },
+      ctx,
+    );
   },
   'config.pushed': async (event, ctx) => {
     const { app, environments, configCommit } = event.data;
@@ -51,7 +64,12 @@ export const reconcilerHandlers = (deps: HandlerDeps): StageHandlers => ({
 export const reconcilerExhausted =
   (deps: HandlerDeps) =>
   (consumed: AnyEvent, err: unknown): GitopsEvent[] => {
-    const fail = (app: string, environment: string, configCommit: string, pipeline?: { pipelineId: string; commit?: string }) => {
+    const fail = (
+      app: string,
+      environment: string,
+      configCommit: string,
+      pipeline?: { pipelineId: string; commit?: string },
+    ) => {
       const identity = {
         pipelineId: pipeline?.pipelineId ?? syncPipelineId(app, configCommit, environment),
         app,
@@ -59,7 +77,14 @@ export const reconcilerExhausted =
         environment,
         trigger: consumed.name,
       };
-      const result = { configCommit, applied: [], pruned: [], unchanged: 0, health: 'Unknown' as const, durationMs: 0 };
+      const result = {
+        configCommit,
+        applied: [],
+        pruned: [],
+        unchanged: 0,
+        health: 'Unknown' as const,
+        durationMs: 0,
+      };
       return deployFailed(identity, result, describeError(err));
     };
     if (consumed.name === 'config.updated') {

@@ -79,7 +79,13 @@ export interface EnvironmentStatus {
   healthyImage?: string;
   drift: Array<{ resource: string; fields: string[]; manager?: string }>;
   resources: Array<{ resource: string; health: Health['status']; message?: string }>;
-  lastSync?: { pipelineId: string; trigger: string; at: string; result: 'succeeded' | 'failed'; error?: string };
+  lastSync?: {
+    pipelineId: string;
+    trigger: string;
+    at: string;
+    result: 'succeeded' | 'failed';
+    error?: string;
+  };
   updatedAt: string;
 }
 
@@ -94,5 +100,10 @@ export interface StateStore {
   ticket(app: string, environment: string): Promise<number>;
   latestTicket(app: string, environment: string): Promise<number>;
   /** Runs `work` holding the application environment's lock (one reconcile at a time across replicas). */
-  withLock<T>(app: string, environment: string, work: () => Promise<T>, isSuperseded: () => Promise<boolean>): Promise<T | 'superseded'>;
+  withLock<T>(
+    app: string,
+    environment: string,
+    work: () => Promise<T>,
+    isSuperseded: () => Promise<boolean>,
+  ): Promise<T | 'superseded'>;
 }

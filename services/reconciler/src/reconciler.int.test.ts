@@ -19,6 +19,7 @@ import { reconciler } from './service.js';
 import { IMAGE, deployment, digest } from './test/harness.js';
 
 const TOKEN = 'a-token-of-ada-0123456789';
+const dataOf = (event: GitopsEvent) => event.data as Record<string, unknown>;
 
 describe('the reconciler service, in-process against real NATS, Redis and git and the API double', () => {
   let fixture: BusFixture;
@@ -31,10 +32,19 @@ describe('the reconciler service, in-process against real NATS, Redis and git an
   const seen: GitopsEvent[] = [];
   const app = testApplication('shop', {
     imageRepository: IMAGE,
-    environments: [{ name: 'dev', path: 'envs/dev', destination: { namespace: 'shop', clusterResources: false } }],
+    environments: [
+      { name: 'dev', path: 'envs/dev', destination: { namespace: 'shop', clusterResources: false } },
+    ],
   });
   const push = async (image: string, message: string) => {
-    const sha = await makeCommit(work, { 'envs/dev/kustomization.yaml': 'resources: [web.yaml]\n', 'envs/dev/web.yaml': deployment('web', image) }, message);
+    const sha = await makeCommit(
+      work,
+      {
+        'envs/dev/kustomization.yaml': 'resources: [web.yaml]\n',
+        'envs/dev/web.yaml': deployment('web', image),
+      },
+      message,
+    );
     await git(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
     return sha;
   };
@@ -77,14 +87,24 @@ describe('the reconciler service, in-process against real NATS, Redis and git an
         RESYNC_INTERVAL: '1h',
       },
     });
-    await fixture.bus.consume({ durable: 'test-reconciler-out', filterSubject: 'gitops.v1.shop.>' }, async ({ event }) => {
-      seen.push(event.event);
-    });
+    await fixture.bus.consume(
+      { durable: 'test-reconciler-out', filterSubject: 'gitops.v1.shop.>' },
+      async ({ event }) => {
+        seen.push(event.event);
+      },
+    );
     // A workload controller: every Deployment rolls out.
     setInterval(() => {
       for (const object of double.list({ kind: 'Deployment', namespace: 'shop' })) {
-        if ((object.status as { observedGeneration?: number } | undefined)?.observedGeneration !== object.metadata.generation) {
-          rollout(double, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: object.metadata.name }, { ready: true });
+        if (
+          (object.status as { observedGeneration?: number } | undefined)?.observedGeneration !==
+          object.metadata.generation
+        ) {
+          rollout(
+            double,
+            { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: object.metadata.name },
+            { ready: true },
+          );
         }
       }
     }, 30).unref();
@@ -98,7 +118,16 @@ describe('the reconciler service, in-process against real NATS, Redis and git an
     createEvent({
       name: 'config.updated',
       service: 'config-updater',
-      data: { pipelineId, app: 'shop', commit: TEST_SHA, configRepoURL: repoURL, environment: 'dev', path: 'envs/dev', image: `${IMAGE}@${digest('b')}`, configCommit },
+      data: {
+        pipelineId,
+        app: 'shop',
+        commit: TEST_SHA,
+        configRepoURL: repoURL,
+        environment: 'dev',
+        path: 'envs/dev',
+        image: `${IMAGE}@${digest('b')}`,
+        configCommit,
+      },
     });
   const configPushed = (configCommit: string, before: string) =>
     createEvent({
@@ -121,13 +150,23 @@ describe('the reconciler service, in-process against real NATS, Redis and git an
 
   it('deploys a config.updated under its pipeline and ignores the same commit seen again as config.pushed', async () => {
     const before = (await git(['rev-parse', 'HEAD'], { cwd: work })).trim();
-    const sha = await push(`${IMAGE}@${digest('b')}`, `bump image\n\nPipeline-Id: shop-p1\nSource-Commit: ${TEST_SHA}`);
+    const sha = await push(
+      `${IMAGE}@${digest('b')}`,
+      `bump image\n\nPipeline-Id: shop-p1\nSource-Commit: ${TEST_SHA}`,
+    );
     await fixture.bus.publish(configUpdated(sha, 'shop-p1'));
-    const [succeeded] = await waitFor('deploy.succeeded', (e) => e.data.pipelineId === 'shop-p1');
-    expect(succeeded!.data).toMatchObject({ commit: TEST_SHA, configCommit: sha, environment: 'dev', health: 'Healthy', trigger: 'config.updated', image: `${IMAGE}@${digest('b')}` });
+    const [succeeded] = await waitFor('deploy.succeeded', (e) => dataOf(e).pipelineId === 'shop-p1');
+    expect(succeeded!.data).toMatchObject({
+      commit: TEST_SHA,
+      configCommit: sha,
+      environment: 'dev',
+      health: 'Healthy',
+      trigger: 'config.updated',
+      image: `${IMAGE}@${digest('b')}`,
+    });
     await fixture.bus.publish(configPushed(sha, before));
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const ofCommit = (e: GitopsEvent) => e.data.configCommit === sha;
+    const ofCommit = (e: GitopsEvent) => dataOf(e).configCommit === sha;
     expect(events('deploy.started', ofCommit)).toHaveLength(1);
     expect(events('deploy.succeeded', ofCommit)).toHaveLength(1);
   });
@@ -136,22 +175,36 @@ describe('the reconciler service, in-process against real NATS, Redis and git an
     const before = (await git(['rev-parse', 'HEAD'], { cwd: work })).trim();
     const sha = await push(`${IMAGE}@${digest('c')}`, 'hand-edited image');
     await fixture.bus.publish(configPushed(sha, before));
-    const [succeeded] = await waitFor('deploy.succeeded', (e) => e.data.configCommit === sha);
-    expect(succeeded!.data).toMatchObject({ pipelineId: `shop-sync-${sha.slice(0, 12)}-dev`, trigger: 'config.pushed', image: `${IMAGE}@${digest('c')}` });
+    const [succeeded] = await waitFor('deploy.succeeded', (e) => dataOf(e).configCommit === sha);
+    expect(succeeded!.data).toMatchObject({
+      pipelineId: `shop-sync-${sha.slice(0, 12)}-dev`,
+      trigger: 'config.pushed',
+      image: `${IMAGE}@${digest('c')}`,
+    });
     expect(succeeded!.data).not.toHaveProperty('commit');
   });
 
   it('answers status and diff, and needs a bearer token to sync or roll back', async () => {
     const status = await (await fetch(`${service.url}/api/v1/apps/shop`)).json();
-    expect(status).toMatchObject({ name: 'shop', environments: [{ environment: 'dev', sync: 'Synced', health: 'Healthy' }] });
-    const list = await (await fetch(`${service.url}/api/v1/apps`)).json();
+    expect(status).toMatchObject({
+      name: 'shop',
+      environments: [{ environment: 'dev', sync: 'Synced', health: 'Healthy' }],
+    });
+    const list = (await (await fetch(`${service.url}/api/v1/apps`)).json()) as { apps: unknown[] };
     expect(list.apps).toHaveLength(1);
-    const diff = await (await fetch(`${service.url}/api/v1/apps/shop/diff?environment=dev`)).json();
-    expect(diff.resources).toEqual([expect.objectContaining({ resource: 'Deployment/shop/web', action: 'unchanged' })]);
+    const diff = (await (await fetch(`${service.url}/api/v1/apps/shop/diff?environment=dev`)).json()) as {
+      resources: unknown[];
+    };
+    expect(diff.resources).toEqual([
+      expect.objectContaining({ resource: 'Deployment/shop/web', action: 'unchanged' }),
+    ]);
     expect((await fetch(`${service.url}/api/v1/apps/nope`)).status).toBe(404);
     expect((await fetch(`${service.url}/api/v1/apps/shop/diff?environment=prod`)).status).toBe(404);
     const sync = (token?: string) =>
-      fetch(`${service.url}/api/v1/apps/shop/sync`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+      fetch(`${service.url}/api/v1/apps/shop/sync`, {
+        method: 'POST',
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
     expect((await sync()).status).toBe(401);
     expect((await sync(TOKEN)).status).toBe(202);
   });
@@ -168,8 +221,17 @@ describe('the reconciler service, in-process against real NATS, Redis and git an
     const answer = await rollback({ to: first });
     expect(answer.status).toBe(200);
     const [completed] = await waitFor('rollback.completed');
-    expect(completed!.data).toMatchObject({ to: first, by: 'ada', image: `${IMAGE}@${digest('c')}`, environment: 'dev' });
-    await waitFor('deploy.succeeded', (e) => e.data.trigger === 'rollback');
-    expect(JSON.stringify(double.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }))).toContain(digest('a'));
+    expect(completed!.data).toMatchObject({
+      to: first,
+      by: 'ada',
+      image: `${IMAGE}@${digest('c')}`,
+      environment: 'dev',
+    });
+    await waitFor('deploy.succeeded', (e) => dataOf(e).trigger === 'rollback');
+    expect(
+      JSON.stringify(
+        double.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }),
+      ),
+    ).toContain(digest('a'));
   });
 });

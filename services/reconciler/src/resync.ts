@@ -20,22 +20,35 @@ const jittered = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
  * the first pass shortly after start; while the cluster does not answer, it is tried again every
  * `reconnectMs` and a pass runs as soon as it does.
  */
-export function resyncTask(controller: Controller, cluster: Cluster | undefined, logger: Logger, options: ResyncOptions): BackgroundTask {
+export function resyncTask(
+  controller: Controller,
+  cluster: Cluster | undefined,
+  logger: Logger,
+  options: ResyncOptions,
+): BackgroundTask {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const pass = async () => {
     if (cluster && !cluster.state().reachable) {
-      const connected = await cluster.connect().then(() => true, () => false);
+      const connected = await cluster.connect().then(
+        () => true,
+        () => false,
+      );
       if (!connected) return schedule(options.reconnectMs ?? 10_000);
       logger.info('cluster reachable');
     }
     for (const app of controller.apps.values()) {
       for (const environment of app.config.environments) {
         if (stopped) return;
-        await controller.sync(app, environment, 'resync').catch((err) =>
-          logger.warn({ app: app.name, environment: environment.name, err: describeError(err) }, 'resync failed'),
-        );
+        await controller
+          .sync(app, environment, 'resync')
+          .catch((err) =>
+            logger.warn(
+              { app: app.name, environment: environment.name, err: describeError(err) },
+              'resync failed',
+            ),
+          );
       }
     }
     schedule(jittered(options.intervalMs));

@@ -5,7 +5,10 @@ import type { Controller } from './controller.js';
 const Name = Type.Object({ name: Type.String() });
 const EnvironmentQuery = Type.Object({ environment: Type.Optional(Type.String()) });
 const RollbackBody = Type.Object(
-  { to: Type.String({ pattern: '^[0-9a-f]{40}$', description: 'the config commit to go back to' }), reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  {
+    to: Type.String({ pattern: '^[0-9a-f]{40}$', description: 'the config commit to go back to' }),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
   { additionalProperties: false },
 );
 
@@ -30,8 +33,15 @@ export const statusRoutes = (controller: Controller) => (app: FastifyInstance) =
     '/api/v1/apps/:name/diff',
     { schema: { params: Name, querystring: EnvironmentQuery } },
     async (request) => {
-      const { app: application, environment } = controller.find(request.params.name, request.query.environment);
-      return { app: application.name, environment: environment.name, ...(await controller.diff(application, environment)) };
+      const { app: application, environment } = controller.find(
+        request.params.name,
+        request.query.environment,
+      );
+      return {
+        app: application.name,
+        environment: environment.name,
+        ...(await controller.diff(application, environment)),
+      };
     },
   );
 };
@@ -42,18 +52,35 @@ export const actionRoutes = (controller: Controller) => (app: FastifyInstance) =
     '/api/v1/apps/:name/sync',
     { schema: { params: Name, querystring: EnvironmentQuery } },
     async (request, reply) => {
-      const { app: application, environment } = controller.find(request.params.name, request.query.environment);
+      const { app: application, environment } = controller.find(
+        request.params.name,
+        request.query.environment,
+      );
       controller.syncInBackground(application, environment, 'api');
-      request.log.info({ app: application.name, environment: environment.name, by: request.actor }, 'sync requested');
-      return reply.code(202).send({ app: application.name, environment: environment.name, message: 'sync started' });
+      request.log.info(
+        { app: application.name, environment: environment.name, by: request.actor },
+        'sync requested',
+      );
+      return reply
+        .code(202)
+        .send({ app: application.name, environment: environment.name, message: 'sync started' });
     },
   );
   app.post<{ Params: Params; Querystring: Query; Body: Static<typeof RollbackBody> }>(
     '/api/v1/apps/:name/rollback',
     { schema: { params: Name, querystring: EnvironmentQuery, body: RollbackBody } },
     async (request) => {
-      const { app: application, environment } = controller.find(request.params.name, request.query.environment);
-      const event = await controller.rollback(application, environment, request.body.to, request.actor ?? 'unknown', request.body.reason);
+      const { app: application, environment } = controller.find(
+        request.params.name,
+        request.query.environment,
+      );
+      const event = await controller.rollback(
+        application,
+        environment,
+        request.body.to,
+        request.actor ?? 'unknown',
+        request.body.reason,
+      );
       return event.data;
     },
   );

@@ -1,7 +1,7 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { gitAccess } from '@gitops/git';
 import { apiGuard, defineService, guardedRoutes, readApiTokens } from '@gitops/service';
-import { hostname } from 'node:os';
 import { GitConfigRepo } from './adapters/git-config-repo.js';
 import { KubeCluster } from './adapters/kube-cluster.js';
 import { loadKubeConfig } from './adapters/kube-config.js';
@@ -29,7 +29,9 @@ export const reconciler = defineService({
     const kube = loadKubeConfig(config.KUBECONFIG);
     const cluster = kube.config ? new KubeCluster(kube.config, logger) : undefined;
     if (!cluster) logger.warn({ reason: kube.reason }, 'no cluster configured: status stays Unknown');
-    await cluster?.connect().catch((err) => logger.warn({ err: (err as Error).message }, 'cluster not reachable yet'));
+    await cluster
+      ?.connect()
+      .catch((err) => logger.warn({ err: (err as Error).message }, 'cluster not reachable yet'));
     const repoURLs = new Map(apps.map((app) => [app.name, app.config.repoURL]));
     const repo = new GitConfigRepo({
       dir: join(config.GITOPS_DATA_DIR, 'reconciler', hostname()),
@@ -43,7 +45,10 @@ export const reconciler = defineService({
       ...(kube.reason ? { noClusterReason: kube.reason } : {}),
       repo,
       store: new RedisState(redis()),
-      renders: new RenderCache({ kustomize: await kustomizeCommand(config.KUSTOMIZE_BIN), maxBytes: config.RENDER_MAX_BYTES }),
+      renders: new RenderCache({
+        kustomize: await kustomizeCommand(config.KUSTOMIZE_BIN),
+        maxBytes: config.RENDER_MAX_BYTES,
+      }),
       maxObjects: config.RENDER_MAX_OBJECTS,
       healthTimeoutMs: config.HEALTH_TIMEOUT,
       healthPollMs: config.HEALTH_POLL,
@@ -53,7 +58,9 @@ export const reconciler = defineService({
         await bus.publish(event, { once: true });
       },
     });
-    const guard = apiGuard(config.GITOPS_API_TOKENS_FILE ? readApiTokens(config.GITOPS_API_TOKENS_FILE) : undefined);
+    const guard = apiGuard(
+      config.GITOPS_API_TOKENS_FILE ? readApiTokens(config.GITOPS_API_TOKENS_FILE) : undefined,
+    );
     const handlerDeps = { apps: controller.apps, engine: controller.engine };
     return {
       stage: {
@@ -68,10 +75,13 @@ export const reconciler = defineService({
       },
       tasks: [
         resyncTask(controller, cluster, logger, { intervalMs: config.RESYNC_INTERVAL }),
-        { start: () => undefined, stop: async () => {
-          controller.stop();
-          await cluster?.stop();
-        } },
+        {
+          start: () => undefined,
+          stop: async () => {
+            controller.stop();
+            await cluster?.stop();
+          },
+        },
       ],
       summary: { cluster: cluster ? 'configured' : kube.reason, apps: apps.length },
     };

@@ -10,7 +10,10 @@ export const appsCommand = defineCommand<ReconcilerArgs & { output: 'text' | 'js
   describe: "every application's sync status and health, per environment",
   flags: (yargs) => yargs.options({ ...reconcilerFlags, output: outputFlag }),
   run: async (args, io) => {
-    const { apps } = await new ReconcilerClient(args, io).request<{ apps: AppStatus[] }>('GET', 'api/v1/apps');
+    const { apps } = await new ReconcilerClient(args, io).request<{ apps: AppStatus[] }>(
+      'GET',
+      'api/v1/apps',
+    );
     if (args.output === 'json') println(io.stdout, JSON.stringify(apps, null, 2));
     else for (const line of appsTable(apps)) println(io.stdout, line);
     return 0;
@@ -26,7 +29,10 @@ export const appCommand = defineCommand<ReconcilerArgs & { name: string; output:
       .positional('name', { type: 'string', demandOption: true, describe: 'the application' })
       .options({ ...reconcilerFlags, output: outputFlag }),
   run: async (args, io) => {
-    const app = await new ReconcilerClient(args, io).request<AppStatus>('GET', `api/v1/apps/${encodeURIComponent(args.name)}`);
+    const app = await new ReconcilerClient(args, io).request<AppStatus>(
+      'GET',
+      `api/v1/apps/${encodeURIComponent(args.name)}`,
+    );
     if (args.output === 'json') println(io.stdout, JSON.stringify(app, null, 2));
     else for (const line of appDetail(app)) println(io.stdout, line);
     return 0;

@@ -25,7 +25,13 @@ export class ReconcilerClient {
   readonly #token: string | undefined;
 
   constructor(args: ReconcilerArgs, io: Io) {
-    this.url = flagValue('reconciler-url', args.reconcilerUrl, httpUrl(DEFAULT_URL), io, 'GITOPS_RECONCILER_URL');
+    this.url = flagValue(
+      'reconciler-url',
+      args.reconcilerUrl,
+      httpUrl(DEFAULT_URL),
+      io,
+      'GITOPS_RECONCILER_URL',
+    );
     this.#token = args.token?.trim() || io.env.GITOPS_API_TOKEN?.trim() || undefined;
   }
 

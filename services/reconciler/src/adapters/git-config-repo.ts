@@ -15,7 +15,11 @@ import {
 } from '@gitops/git';
 import type { ConfigCheckout, ConfigRepo, RevertToRequest } from '../ports.js';
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 const safe = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_');
 
 export interface GitConfigRepoOptions {
@@ -37,7 +41,10 @@ export class GitConfigRepo implements ConfigRepo {
   #serial<T>(tree: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#queues.get(tree) ?? Promise.resolve();
     const next = previous.then(work, work);
-    this.#queues.set(tree, next.catch(() => undefined));
+    this.#queues.set(
+      tree,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -62,7 +69,9 @@ export class GitConfigRepo implements ConfigRepo {
   trailers(app: string, branch: string, sha: string): Promise<Record<string, string>> {
     const tree = join(this.options.dir, safe(app), safe(branch));
     return this.#serial(tree, async () => {
-      const output = await execGit(['log', '-1', '--format=%(trailers:only,unfold)', sha, '--'], { cwd: tree });
+      const output = await execGit(['log', '-1', '--format=%(trailers:only,unfold)', sha, '--'], {
+        cwd: tree,
+      });
       if (output.exitCode !== 0) return {};
       const trailers: Record<string, string> = {};
       for (const line of output.stdout.split('\n')) {
@@ -86,9 +95,13 @@ export class GitConfigRepo implements ConfigRepo {
         const access = await this.options.access();
         const known = await execGit(['merge-base', '--is-ancestor', request.to, from], { cwd: tree, access });
         if (known.exitCode !== 0) {
-          throw new AppError('GITOPS_RECONCILE_ROLLBACK_TARGET', `${request.to} is not a commit of ${request.branch} before its head`, {
-            statusCode: 409,
-          });
+          throw new AppError(
+            'GITOPS_RECONCILE_ROLLBACK_TARGET',
+            `${request.to} is not a commit of ${request.branch} before its head`,
+            {
+              statusCode: 409,
+            },
+          );
         }
         await runGit(['rm', '-r', '-q', '--ignore-unmatch', '--', request.path], { cwd: tree, access });
         await runGit(['checkout', request.to, '--', request.path], { cwd: tree, access });
@@ -100,9 +113,13 @@ export class GitConfigRepo implements ConfigRepo {
           trailers: { 'Rollback-To': request.to, 'Rollback-By': request.by },
         });
         if (result.status === 'nothing-to-commit') {
-          throw new AppError('GITOPS_RECONCILE_ROLLBACK_NOOP', `${request.path} at ${request.branch} already matches ${request.to}`, {
-            statusCode: 409,
-          });
+          throw new AppError(
+            'GITOPS_RECONCILE_ROLLBACK_NOOP',
+            `${request.path} at ${request.branch} already matches ${request.to}`,
+            {
+              statusCode: 409,
+            },
+          );
         }
         try {
           await pushBranch({ dir: tree, remote: 'origin', branch: request.branch, access });

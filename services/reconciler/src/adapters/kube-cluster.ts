@@ -1,3 +1,4 @@
+import type { Logger } from '@gitops/telemetry';
 import {
   ApiException,
   type KubeConfig,
@@ -7,7 +8,6 @@ import {
   type V1APIResource,
   makeInformer,
 } from '@kubernetes/client-node';
-import type { Logger } from '@gitops/telemetry';
 import { applyConflict, applyRefused, clusterUnavailable } from '../errors.js';
 import { type KubeObject, type ObjectRef, groupOf, keyOf, refOf } from '../manifests/objects.js';
 import { type ScopeOf, builtInScope } from '../manifests/scope.js';
@@ -40,8 +40,7 @@ const safeJson = (text: string): unknown => {
     return { message: text };
   }
 };
-const isUnreachable = (err: unknown) =>
-  !(err instanceof ApiException) || err.code >= 500 || err.code === 0;
+const isUnreachable = (err: unknown) => !(err instanceof ApiException) || err.code >= 500 || err.code === 0;
 
 /** The cluster through client-node: discovery, informers per kind and namespace, server-side apply, delete. */
 export class KubeCluster implements Cluster {
@@ -105,7 +104,10 @@ export class KubeCluster implements Cluster {
     const resource = await this.#api.describe(apiVersion, kind).catch((err) => this.#fail(err));
     if (!resource) throw clusterUnavailable(`the API server does not serve ${apiVersion} ${kind}`);
     const base = groupOf(apiVersion) ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    const path = resource.namespaced && namespace ? `${base}/namespaces/${namespace}/${resource.name}` : `${base}/${resource.name}`;
+    const path =
+      resource.namespaced && namespace
+        ? `${base}/namespaces/${namespace}/${resource.name}`
+        : `${base}/${resource.name}`;
     const informer = makeInformer<KubernetesObject>(this.kc, path, () =>
       this.#api.list(apiVersion, kind, resource.namespaced ? namespace : undefined),
     );
@@ -126,9 +128,9 @@ export class KubeCluster implements Cluster {
   }
 
   async apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject> {
-    const clean = { ...object, metadata: { ...object.metadata } };
-    delete clean.metadata.managedFields;
-    delete clean.metadata.resourceVersion;
+    // An apply names what it wants, never which version it read nor who owns what.
+    const { managedFields: _managed, resourceVersion: _version, ...metadata } = object.metadata;
+    const clean = { ...object, metadata };
     try {
       return (await this.#api.patch(
         clean as KubernetesObject,
@@ -154,7 +156,11 @@ export class KubeCluster implements Cluster {
   async remove(ref: ObjectRef): Promise<'deleted' | 'absent'> {
     try {
       await this.#api.delete(
-        { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } },
+        {
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) },
+        },
         undefined,
         undefined,
         undefined,

@@ -11,7 +11,10 @@ export function loadKubeConfig(kubeconfig: string | undefined): { config?: KubeC
     if (kubeconfig) {
       if (!existsSync(kubeconfig)) return { reason: `KUBECONFIG ${kubeconfig} does not exist` };
       config.loadFromFile(kubeconfig);
-    } else if (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') && process.env.KUBERNETES_SERVICE_HOST) {
+    } else if (
+      existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') &&
+      process.env.KUBERNETES_SERVICE_HOST
+    ) {
       config.loadFromCluster();
     } else {
       return { reason: 'no KUBECONFIG and no in-cluster service account' };

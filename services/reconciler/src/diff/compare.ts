@@ -1,7 +1,6 @@
 import { type KubeObject, isObject } from '../manifests/objects.js';
+import { escapeToken, pointerKeys } from './pointer.js';
 import { sameLeaf } from './quantity.js';
-
-const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /**
  * `live` cut to the shape of `desired`: the fields Git sets, read from the live object. What the
@@ -23,7 +22,9 @@ export function project(desired: unknown, live: unknown): unknown {
 /** The JSON pointers where `desired` and the projected live value differ, at the deepest level they do. */
 export function differingPaths(desired: unknown, live: unknown, path = ''): string[] {
   if (isObject(desired) && isObject(live)) {
-    return Object.keys(desired).flatMap((key) => differingPaths(desired[key], live[key], `${path}/${escape(key)}`));
+    return Object.keys(desired).flatMap((key) =>
+      differingPaths(desired[key], live[key], `${path}/${escapeToken(key)}`),
+    );
   }
   if (Array.isArray(desired) && Array.isArray(live) && desired.length === live.length) {
     return desired.flatMap((item, index) => differingPaths(item, live[index], `${path}/${index}`));
@@ -37,8 +38,7 @@ export function differingPaths(desired: unknown, live: unknown, path = ''): stri
 /** The value at a JSON pointer, or undefined. */
 export function valueAt(object: unknown, pointer: string): unknown {
   let node: unknown = object;
-  for (const token of pointer.split('/').slice(1)) {
-    const key = token.replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const key of pointerKeys(pointer)) {
     node = Array.isArray(node) ? node[Number(key)] : isObject(node) ? node[key] : undefined;
     if (node === undefined) return undefined;
   }
@@ -47,10 +47,7 @@ export function valueAt(object: unknown, pointer: string): unknown {
 
 /** Sets a value at a JSON pointer, creating maps on the way. */
 export function setAt(object: KubeObject | Record<string, unknown>, pointer: string, value: unknown): void {
-  const tokens = pointer
-    .split('/')
-    .slice(1)
-    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = pointerKeys(pointer);
   const last = tokens.pop()!;
   let node: Record<string, unknown> = object;
   for (const token of tokens) {

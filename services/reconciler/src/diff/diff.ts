@@ -35,20 +35,26 @@ function masked(value: unknown): unknown {
     const entries = copy[field] as Record<string, unknown> | undefined;
     if (!entries || typeof entries !== 'object') continue;
     for (const key of Object.keys(entries)) {
-      entries[key] = `<secret sha256:${createHash('sha256').update(String(entries[key])).digest('hex').slice(0, 12)}>`;
+      entries[key] =
+        `<secret sha256:${createHash('sha256').update(String(entries[key])).digest('hex').slice(0, 12)}>`;
     }
   }
   return copy;
 }
 
-export const yaml = (value: unknown) => (value === undefined ? '' : stringify(masked(value), { sortMapEntries: true }));
+export const yaml = (value: unknown) =>
+  value === undefined ? '' : stringify(masked(value), { sortMapEntries: true });
 
 /**
  * Desired against live, normalised: server-populated fields, status and defaults the server added
  * never differ; `ignoreDifferences` pointers are dropped on both sides. A field our manager applied
  * before and Git dropped differs (server-side apply would remove it).
  */
-export function diffObject(desired: KubeObject, live: KubeObject | undefined, options: DiffOptions = {}): ResourceDiff {
+export function diffObject(
+  desired: KubeObject,
+  live: KubeObject | undefined,
+  options: DiffOptions = {},
+): ResourceDiff {
   const ref = refOf(desired);
   const key = keyOf(ref);
   const pointers = ignoredPointers(desired, options.ignoreDifferences ?? []);

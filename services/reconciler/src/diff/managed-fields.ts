@@ -1,12 +1,11 @@
 import { type KubeObject, isObject } from '../manifests/objects.js';
-
-const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+import { escapeToken, pointerKeys } from './pointer.js';
 
 /** The JSON pointers of the map fields a FieldsV1 set names as leaves (list items, `k:`/`v:`/`i:`, are skipped). */
 function leafPaths(fields: Record<string, unknown>, prefix: string, into: string[]): string[] {
   const children = Object.entries(fields).filter(([key]) => key.startsWith('f:'));
   for (const [key, value] of children) {
-    const path = `${prefix}/${escape(key.slice(2))}`;
+    const path = `${prefix}/${escapeToken(key.slice(2))}`;
     const nested = isObject(value) ? value : {};
     const hasFieldChildren = Object.keys(nested).some((k) => k.startsWith('f:'));
     const hasListChildren = Object.keys(nested).some((k) => /^[kvi]:/.test(k));
@@ -26,7 +25,7 @@ export function ownedLeaves(live: KubeObject, manager: string): string[] {
 
 /** The manager that last wrote the field at `pointer` (or one of its parents' children), if the object says. */
 export function managerOf(live: KubeObject, pointer: string): string | undefined {
-  const tokens = pointer.split('/').slice(1);
+  const tokens = pointerKeys(pointer);
   const entries = [...(live.metadata.managedFields ?? [])].sort((a, b) =>
     (b.time ?? '').localeCompare(a.time ?? ''),
   );
@@ -34,7 +33,7 @@ export function managerOf(live: KubeObject, pointer: string): string | undefined
     let node: unknown = entry.fieldsV1;
     for (const token of tokens) {
       if (!isObject(node)) break;
-      const next: unknown = node[`f:${token.replace(/~1/g, '/').replace(/~0/g, '~')}`];
+      const next: unknown = node[`f:${token}`];
       if (next === undefined) {
         // A list item: the manager owns the list's items, which is as close as a pointer gets.
         if (Object.keys(node).some((key) => /^[kvi]:/.test(key))) return entry.manager;

@@ -1,5 +1,6 @@
 import type { IgnoreDifference } from '@gitops/config';
 import { type KubeObject, groupOf, isObject } from '../manifests/objects.js';
+import { pointerKeys } from './pointer.js';
 
 /** Fields the API server writes that Git never holds (gitops-engine's normalisation). */
 const SERVER_METADATA = [
@@ -19,24 +20,22 @@ const SERVER_ANNOTATIONS = [
   'deployment.kubernetes.io/revision',
 ];
 
+const without = <T extends Record<string, unknown>>(record: T, keys: readonly string[]): T =>
+  Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key))) as T;
+
 /** A deep copy without status and the server's own metadata. */
 export function normalise(object: KubeObject): KubeObject {
-  const copy = structuredClone(object) as KubeObject;
-  delete copy.status;
-  for (const field of SERVER_METADATA) delete copy.metadata[field];
-  const annotations = copy.metadata.annotations;
-  if (annotations) {
-    for (const key of SERVER_ANNOTATIONS) delete annotations[key];
-    if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
-  }
-  return copy;
+  const { status: _status, ...copy } = structuredClone(object) as KubeObject;
+  const metadata = without(copy.metadata, SERVER_METADATA);
+  const annotations = metadata.annotations && without(metadata.annotations, SERVER_ANNOTATIONS);
+  const { annotations: _annotations, ...rest } = metadata;
+  const kept = annotations && Object.keys(annotations).length > 0 ? { ...rest, annotations } : rest;
+  return { ...copy, metadata: kept } as KubeObject;
 }
-
-const unescape = (token: string) => token.replace(/~1/g, '/').replace(/~0/g, '~');
 
 /** Removes the value at a JSON pointer (RFC 6901) if it is there. */
 export function removePointer(target: unknown, pointer: string): void {
-  const tokens = pointer.split('/').slice(1).map(unescape);
+  const tokens = pointerKeys(pointer);
   const last = tokens.pop();
   if (last === undefined) return;
   let node: unknown = target;

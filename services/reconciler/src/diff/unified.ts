@@ -5,7 +5,8 @@ function lcsTable(a: string[], b: string[]): Uint32Array[] {
   const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      table[i]![j] = a[i] === b[j] ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
+      table[i]![j] =
+        a[i] === b[j] ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
     }
   }
   return table;
@@ -15,7 +16,10 @@ type Line = { op: ' ' | '-' | '+'; text: string };
 
 function editScript(a: string[], b: string[]): Line[] {
   if (a.length * b.length > MAX_CELLS) {
-    return [...a.map((text) => ({ op: '-' as const, text })), ...b.map((text) => ({ op: '+' as const, text }))];
+    return [
+      ...a.map((text) => ({ op: '-' as const, text })),
+      ...b.map((text) => ({ op: '+' as const, text })),
+    ];
   }
   const table = lcsTable(a, b);
   const lines: Line[] = [];
@@ -46,7 +50,8 @@ export function unifiedDiff(before: string, after: string, names = { from: 'live
   while (k < changed.length) {
     const start = Math.max(0, changed[k]! - 3);
     let end = Math.min(lines.length, changed[k]! + 4);
-    while (k + 1 < changed.length && changed[k + 1]! - 3 <= end) end = Math.min(lines.length, changed[++k]! + 4);
+    while (k + 1 < changed.length && changed[k + 1]! - 3 <= end)
+      end = Math.min(lines.length, changed[++k]! + 4);
     k++;
     const hunk = lines.slice(start, end);
     const oldStart = lines.slice(0, start).filter((line) => line.op !== '+').length + 1;

@@ -22,7 +22,13 @@ export function cronJobHealth(object: KubeObject): Health {
   return healthy();
 }
 
-const BAD_WAITING = ['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'InvalidImageName'];
+const BAD_WAITING = [
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'InvalidImageName',
+];
 
 interface ContainerStatus {
   name: string;
@@ -32,7 +38,9 @@ interface ContainerStatus {
 
 export function podHealth(object: KubeObject): Health {
   const status = statusOf(object);
-  const containers = (Array.isArray(status.containerStatuses) ? status.containerStatuses : []) as ContainerStatus[];
+  const containers = (
+    Array.isArray(status.containerStatuses) ? status.containerStatuses : []
+  ) as ContainerStatus[];
   const stuck = containers.find((c) => BAD_WAITING.includes(c.state?.waiting?.reason ?? ''));
   if (stuck) return degraded(`container ${stuck.name}: ${stuck.state!.waiting!.reason}`);
   switch (status.phase) {

@@ -5,7 +5,13 @@ export interface Health {
   message?: string;
 }
 
-const RANK: Record<HealthStatus, number> = { Healthy: 0, Progressing: 1, Unknown: 2, Missing: 3, Degraded: 4 };
+const RANK: Record<HealthStatus, number> = {
+  Healthy: 0,
+  Progressing: 1,
+  Unknown: 2,
+  Missing: 3,
+  Degraded: 4,
+};
 
 /** The worst of several healths: one Degraded resource makes the application Degraded. */
 export const worstOf = (healths: readonly HealthStatus[]): HealthStatus =>

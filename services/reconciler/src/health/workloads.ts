@@ -7,7 +7,9 @@ function unobserved(object: KubeObject): Health | undefined {
   const generation = object.metadata.generation;
   if (typeof observed !== 'number') return progressing('waiting for the controller to observe the spec');
   if (typeof generation === 'number' && observed < generation) {
-    return progressing(`waiting for the rollout to be observed (generation ${generation}, observed ${observed})`);
+    return progressing(
+      `waiting for the rollout to be observed (generation ${generation}, observed ${observed})`,
+    );
   }
   return undefined;
 }
@@ -26,7 +28,8 @@ export function deploymentHealth(object: KubeObject): Health {
   const updated = num(status.updatedReplicas);
   const available = num(status.availableReplicas);
   if (updated < replicas) return progressing(`${updated} of ${replicas} replicas updated`);
-  if (num(status.replicas) > updated) return progressing(`${num(status.replicas) - updated} old replicas pending termination`);
+  if (num(status.replicas) > updated)
+    return progressing(`${num(status.replicas) - updated} old replicas pending termination`);
   if (available < updated) return progressing(`${available} of ${updated} updated replicas available`);
   return healthy();
 }
@@ -37,7 +40,8 @@ export function statefulSetHealth(object: KubeObject): Health {
   const spec = (object.spec ?? {}) as { replicas?: number; updateStrategy?: { type?: string } };
   const status = statusOf(object);
   const replicas = spec.replicas ?? 1;
-  if (num(status.readyReplicas) < replicas) return progressing(`${num(status.readyReplicas)} of ${replicas} pods ready`);
+  if (num(status.readyReplicas) < replicas)
+    return progressing(`${num(status.readyReplicas)} of ${replicas} pods ready`);
   if (spec.updateStrategy?.type === 'OnDelete') return healthy('updates on delete');
   if (status.updateRevision && status.currentRevision !== status.updateRevision) {
     return progressing(`pods are moving to revision ${String(status.updateRevision)}`);
@@ -53,7 +57,8 @@ export function daemonSetHealth(object: KubeObject): Health {
   if (num(status.updatedNumberScheduled) < desired) {
     return progressing(`${num(status.updatedNumberScheduled)} of ${desired} nodes updated`);
   }
-  if (num(status.numberAvailable) < desired) return progressing(`${num(status.numberAvailable)} of ${desired} pods available`);
+  if (num(status.numberAvailable) < desired)
+    return progressing(`${num(status.numberAvailable)} of ${desired} pods available`);
   return healthy();
 }
 

@@ -29,11 +29,13 @@ export function guard(objects: readonly KubeObject[], rules: GuardRules): KubeOb
     let placedObject = object;
     if (rules.scopeOf(object.apiVersion, object.kind) === 'Cluster') {
       if (!rules.destination.clusterResources) {
-        problems.push(`${keyOf(refOf(object))} is cluster-scoped and destination.clusterResources is not set`);
+        problems.push(
+          `${keyOf(refOf(object))} is cluster-scoped and destination.clusterResources is not set`,
+        );
       }
       if (object.metadata.namespace) {
-        placedObject = { ...object, metadata: { ...object.metadata } };
-        delete placedObject.metadata.namespace;
+        const { namespace: _ignored, ...metadata } = object.metadata;
+        placedObject = { ...object, metadata };
       }
     } else if (!object.metadata.namespace) {
       placedObject = { ...object, metadata: { ...object.metadata, namespace } };

@@ -1,4 +1,4 @@
-import { isObject, type KubeObject } from './objects.js';
+import { type KubeObject, isObject } from './objects.js';
 
 /** Every `image:` of the pod templates, containers and init containers, in any workload kind. */
 function images(value: unknown, into: string[]): string[] {
@@ -6,7 +6,8 @@ function images(value: unknown, into: string[]): string[] {
   else if (isObject(value)) {
     for (const [key, child] of Object.entries(value)) {
       if ((key === 'containers' || key === 'initContainers') && Array.isArray(child)) {
-        for (const container of child) if (isObject(container) && typeof container.image === 'string') into.push(container.image);
+        for (const container of child)
+          if (isObject(container) && typeof container.image === 'string') into.push(container.image);
       } else images(child, into);
     }
   }

@@ -13,7 +13,8 @@ export interface Owner {
   environment: string;
 }
 
-export const ownerSelector = ({ app, environment }: Owner) => `${APP_LABEL}=${app},${ENV_LABEL}=${environment}`;
+export const ownerSelector = ({ app, environment }: Owner) =>
+  `${APP_LABEL}=${app},${ENV_LABEL}=${environment}`;
 
 /** The object with the inventory labels added (the rendered object is left as it is). */
 export function withInventory(object: KubeObject, owner: Owner): KubeObject {

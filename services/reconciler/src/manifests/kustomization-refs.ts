@@ -11,7 +11,13 @@ export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', '
 export async function kustomizationIn(dir: string): Promise<string | undefined> {
   for (const name of KUSTOMIZATION_FILES) {
     const file = join(dir, name);
-    if (await stat(file).then((s) => s.isFile(), () => false)) return file;
+    if (
+      await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return file;
   }
   return undefined;
 }
@@ -49,7 +55,11 @@ function pathsOf(kustomization: Record<string, unknown>): string[] {
  * Refuses a kustomization (and those it includes) that names a remote resource or a path outside the
  * repository, symlinks included: kustomize would follow both (Argo CD and Flux restrict the same).
  */
-export async function checkKustomizationRefs(root: string, dir: string, seen = new Set<string>()): Promise<void> {
+export async function checkKustomizationRefs(
+  root: string,
+  dir: string,
+  seen = new Set<string>(),
+): Promise<void> {
   const file = await kustomizationIn(dir);
   if (!file || seen.has(file)) return;
   seen.add(file);
@@ -62,7 +72,8 @@ export async function checkKustomizationRefs(root: string, dir: string, seen = n
   }
   if (!isObject(content)) return;
   for (const entry of pathsOf(content)) {
-    if (REMOTE.test(entry)) throw renderFailed(`${where}: remote resource ${JSON.stringify(entry)} is refused`);
+    if (REMOTE.test(entry))
+      throw renderFailed(`${where}: remote resource ${JSON.stringify(entry)} is refused`);
     const inside = relative(root, resolve(dirname(file), entry));
     if (inside === '..' || inside.startsWith('../') || inside.startsWith('/')) {
       throw renderFailed(`${where}: ${JSON.stringify(entry)} points outside the repository`);
@@ -73,6 +84,12 @@ export async function checkKustomizationRefs(root: string, dir: string, seen = n
     }).catch((err: Error) => {
       throw renderFailed(err.message, err);
     });
-    if (await stat(real).then((s) => s.isDirectory(), () => false)) await checkKustomizationRefs(root, real, seen);
+    if (
+      await stat(real).then(
+        (s) => s.isDirectory(),
+        () => false,
+      )
+    )
+      await checkKustomizationRefs(root, real, seen);
   }
 }

@@ -6,7 +6,12 @@ import type { KubeObject } from './objects.js';
 import { applyBatches } from './order.js';
 import { builtInScope } from './scope.js';
 
-const object = (kind: string, name: string, extra: Partial<KubeObject['metadata']> = {}, apiVersion = 'v1'): KubeObject => ({
+const object = (
+  kind: string,
+  name: string,
+  extra: Partial<KubeObject['metadata']> = {},
+  apiVersion = 'v1',
+): KubeObject => ({
   apiVersion,
   kind,
   metadata: { name, ...extra },
@@ -21,7 +26,11 @@ const rules = (clusterResources = false) => ({
 describe('guard', () => {
   it('places namespaced objects in the destination and labels them for the inventory', () => {
     const [placed] = guard([object('ConfigMap', 'c')], rules());
-    expect(placed!.metadata).toEqual({ name: 'c', namespace: 'shop', labels: { [APP_LABEL]: 'shop', [ENV_LABEL]: 'dev' } });
+    expect(placed!.metadata).toEqual({
+      name: 'c',
+      namespace: 'shop',
+      labels: { [APP_LABEL]: 'shop', [ENV_LABEL]: 'dev' },
+    });
   });
 
   it('refuses an object in another namespace, naming it', () => {
@@ -38,7 +47,9 @@ describe('guard', () => {
 
   it('refuses more objects than the limit and duplicates, all at once', () => {
     const many = Array.from({ length: 11 }, () => object('ConfigMap', 'same'));
-    expect(() => guard(many, rules())).toThrow(/11 objects rendered.*ConfigMap\/shop\/same is rendered twice/);
+    expect(() => guard(many, rules())).toThrow(
+      /11 objects rendered.*ConfigMap\/shop\/same is rendered twice/,
+    );
   });
 });
 
@@ -66,7 +77,11 @@ describe('appImage', () => {
     const digest = `sha256:${'b'.repeat(64)}`;
     const cron = {
       ...object('CronJob', 'c', {}, 'batch/v1'),
-      spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'x', image: `r/app@${digest}` }] } } } } },
+      spec: {
+        jobTemplate: {
+          spec: { template: { spec: { containers: [{ name: 'x', image: `r/app@${digest}` }] } } },
+        },
+      },
     };
     expect(appImage([object('Service', 's'), cron], 'r/app')).toBe(`r/app@${digest}`);
     expect(appImage([cron], 'r/other')).toBeUndefined();

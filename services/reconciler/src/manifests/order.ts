@@ -1,4 +1,4 @@
-import { groupOf, type KubeObject } from './objects.js';
+import { type KubeObject, groupOf } from './objects.js';
 
 export const WAVE_ANNOTATIONS = ['gitops.platform/sync-wave', 'argocd.argoproj.io/sync-wave'];
 

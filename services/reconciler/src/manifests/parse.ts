@@ -10,7 +10,8 @@ export function parseManifests(text: string, source: string): KubeObject[] {
     if (document.errors.length > 0) throw renderFailed(`${where}: ${document.errors[0]!.message}`);
     const value: unknown = document.toJS();
     if (value === null || value === undefined) continue;
-    const items = isObject(value) && value.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
+    const items =
+      isObject(value) && value.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
     for (const item of items) objects.push(asObject(item, where));
   }
   return objects;

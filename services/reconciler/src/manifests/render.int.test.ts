@@ -90,12 +90,20 @@ describe('render of a plain folder', () => {
       'app/README.md': '# not a manifest',
     });
     const objects = await renderAt(root, 'app');
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ConfigMap/a', 'Deployment/b', 'Service/b']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ConfigMap/a',
+      'Deployment/b',
+      'Service/b',
+    ]);
   });
 
   it('names the file and document of something that is not a manifest', async () => {
-    const root = repo({ 'app/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n---\nkind: Oops\n' });
-    await expect(renderAt(root, 'app')).rejects.toThrow('app/x.yaml: document 2: apiVersion and kind are required');
+    const root = repo({
+      'app/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n---\nkind: Oops\n',
+    });
+    await expect(renderAt(root, 'app')).rejects.toThrow(
+      'app/x.yaml: document 2: apiVersion and kind are required',
+    );
   });
 
   it('refuses an environment path outside the repository', async () => {

@@ -19,10 +19,19 @@ export interface RenderRequest {
 }
 
 /** What KUSTOMIZE_BIN names (a command, possibly with arguments), else what PATH offers. */
-export async function kustomizeCommand(configured: string | undefined, path = process.env.PATH ?? ''): Promise<string[]> {
+export async function kustomizeCommand(
+  configured: string | undefined,
+  path = process.env.PATH ?? '',
+): Promise<string[]> {
   if (configured?.trim()) return configured.trim().split(/\s+/);
   for (const dir of path.split(delimiter).filter(Boolean)) {
-    if (await readFile(join(dir, 'kustomize')).then(() => true, () => false)) return ['kustomize'];
+    if (
+      await readFile(join(dir, 'kustomize')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return ['kustomize'];
   }
   return ['kubectl', 'kustomize'];
 }
@@ -45,18 +54,27 @@ async function plainFiles(dir: string): Promise<string[]> {
 
 function runKustomize(request: RenderRequest, dir: string): Promise<string> {
   const [bin, ...args] = request.kustomize;
-  const buildArgs = bin === 'kubectl' || args.includes('kustomize') ? [...args, dir] : [...args, 'build', dir];
+  const buildArgs =
+    bin === 'kubectl' || args.includes('kustomize') ? [...args, dir] : [...args, 'build', dir];
   return new Promise((resolvePromise, reject) => {
     execFile(
       bin!,
       buildArgs,
-      { cwd: request.root, maxBuffer: request.maxBytes + 1, timeout: 120_000, env: { PATH: process.env.PATH ?? '', HOME: request.root } },
+      {
+        cwd: request.root,
+        maxBuffer: request.maxBytes + 1,
+        timeout: 120_000,
+        env: { PATH: process.env.PATH ?? '', HOME: request.root },
+      },
       (err, stdout, stderr) => {
         if (!err) return resolvePromise(stdout);
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return reject(renderFailed(`${request.path}: ${bin} is not installed (set KUSTOMIZE_BIN)`));
+        if (code === 'ENOENT')
+          return reject(renderFailed(`${request.path}: ${bin} is not installed (set KUSTOMIZE_BIN)`));
         if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-          return reject(renderFailed(`${request.path}: the rendered manifests exceed ${request.maxBytes} bytes`));
+          return reject(
+            renderFailed(`${request.path}: the rendered manifests exceed ${request.maxBytes} bytes`),
+          );
         }
         const message = (stderr || err.message).trim().replace(/^Error: /, '');
         reject(renderFailed(`${request.path}: kustomize: ${message}`));
@@ -70,30 +88,35 @@ function runKustomize(request: RenderRequest, dir: string): Promise<string> {
  * references refused first), or a folder of plain YAML read recursively, multi-document.
  */
 export async function render(request: RenderRequest): Promise<KubeObject[]> {
-  const dir = await resolveInside(request.root, request.path, { what: 'environment path', within: 'the repository' }).catch(
-    (err: Error) => {
-      throw renderFailed(err.message, err);
-    },
-  );
+  const dir = await resolveInside(request.root, request.path, {
+    what: 'environment path',
+    within: 'the repository',
+  }).catch((err: Error) => {
+    throw renderFailed(err.message, err);
+  });
   if (await kustomizationIn(dir)) {
     await checkKustomizationRefs(request.root, dir);
     return parseManifests(await runKustomize(request, dir), request.path);
   }
   const files = await plainFiles(dir).catch((err: NodeJS.ErrnoException) => {
-    throw renderFailed(`${request.path}: ${err.code === 'ENOENT' ? 'no such folder in the repository' : err.message}`);
+    throw renderFailed(
+      `${request.path}: ${err.code === 'ENOENT' ? 'no such folder in the repository' : err.message}`,
+    );
   });
   let bytes = 0;
   const objects: KubeObject[] = [];
   for (const file of files) {
     // A symlinked file is read only when it stays inside the repository.
-    await resolveInside(request.root, relative(request.root, file), { what: 'manifest', within: 'the repository' }).catch(
-      (err: Error) => {
-        throw renderFailed(err.message, err);
-      },
-    );
+    await resolveInside(request.root, relative(request.root, file), {
+      what: 'manifest',
+      within: 'the repository',
+    }).catch((err: Error) => {
+      throw renderFailed(err.message, err);
+    });
     const text = await readFile(file, 'utf8');
     bytes += Buffer.byteLength(text);
-    if (bytes > request.maxBytes) throw renderFailed(`${request.path}: the manifests exceed ${request.maxBytes} bytes`);
+    if (bytes > request.maxBytes)
+      throw renderFailed(`${request.path}: the manifests exceed ${request.maxBytes} bytes`);
     objects.push(...parseManifests(text, relative(request.root, file)));
   }
   return objects;

@@ -1,9 +1,17 @@
-import { git } from '@gitops/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { git } from '@gitops/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, IMAGE, type Servers, deployment, digest, startHarness, startServers } from '../test/harness.js';
+import {
+  type Harness,
+  IMAGE,
+  type Servers,
+  deployment,
+  digest,
+  startHarness,
+  startServers,
+} from '../test/harness.js';
 
 let servers: Servers;
 let harness: Harness | undefined;
@@ -39,10 +47,16 @@ describe('drift', () => {
     harness = await startHarness(servers, { files: files() });
     const stopRollout = harness.autoRollout();
     await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
-    servers.double.edit(web, (object) => {
-      (object.spec as { replicas: number }).replicas = 7;
-    }, 'kubectl-edit');
-    const [detected] = await until(() => (harness!.named('drift.detected').length ? harness!.named('drift.detected') : undefined));
+    servers.double.edit(
+      web,
+      (object) => {
+        (object.spec as { replicas: number }).replicas = 7;
+      },
+      'kubectl-edit',
+    );
+    const [detected] = await until(() =>
+      harness!.named('drift.detected').length ? harness!.named('drift.detected') : undefined,
+    );
     stopRollout();
     expect(detected!.data).toMatchObject({
       action: 'alerted',
@@ -52,7 +66,10 @@ describe('drift', () => {
     });
     expect(replicas()).toBe(7);
     const [status] = await harness.controller.status(harness.app);
-    expect(status).toMatchObject({ sync: 'OutOfSync', drift: [{ resource: 'Deployment/shop/web', manager: 'kubectl-edit' }] });
+    expect(status).toMatchObject({
+      sync: 'OutOfSync',
+      drift: [{ resource: 'Deployment/shop/web', manager: 'kubectl-edit' }],
+    });
   });
 
   it('heals in selfHeal mode: re-applies Git and reports drift.resolved', async () => {
@@ -60,12 +77,21 @@ describe('drift', () => {
     const stopRollout = harness.autoRollout();
     await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
     // A person's edit through an update: the reconciler still owns the field by apply, so applying again takes it back.
-    servers.double.edit(web, (object) => {
-      (object.spec as { replicas: number }).replicas = 9;
-    }, 'kubectl-edit');
-    const [resolved] = await until(() => (harness!.named('drift.resolved').length ? harness!.named('drift.resolved') : undefined));
+    servers.double.edit(
+      web,
+      (object) => {
+        (object.spec as { replicas: number }).replicas = 9;
+      },
+      'kubectl-edit',
+    );
+    const [resolved] = await until(() =>
+      harness!.named('drift.resolved').length ? harness!.named('drift.resolved') : undefined,
+    );
     stopRollout();
-    expect(resolved!.data).toMatchObject({ action: 'healed', resources: [{ name: 'web', fields: ['/spec/replicas'] }] });
+    expect(resolved!.data).toMatchObject({
+      action: 'healed',
+      resources: [{ name: 'web', fields: ['/spec/replicas'] }],
+    });
     expect(harness.named('drift.detected')).toHaveLength(0);
     expect(replicas()).toBe(2);
   });
@@ -81,7 +107,12 @@ describe('rollback', () => {
     await harness.push(files(`${IMAGE}@${digest('b')}`), 'bad image');
     await harness.controller.sync(harness.app, environment, 'config.pushed');
     const event = await harness.controller.rollback(harness.app, environment, good, 'ada', 'broken release');
-    expect(event.data).toMatchObject({ to: good, image: `${IMAGE}@${digest('b')}`, by: 'ada', environment: 'dev' });
+    expect(event.data).toMatchObject({
+      to: good,
+      image: `${IMAGE}@${digest('b')}`,
+      by: 'ada',
+      environment: 'dev',
+    });
     expect(harness.named('rollback.completed')).toHaveLength(1);
     await until(() => {
       const image = JSON.stringify(servers.double.get(web));
@@ -97,7 +128,11 @@ describe('rollback', () => {
   });
 
   it('rolls back by itself when a new revision turns Degraded and autoRollback is on', async () => {
-    harness = await startHarness(servers, { files: files(), syncPolicy: { autoRollback: true }, healthTimeoutMs: 800 });
+    harness = await startHarness(servers, {
+      files: files(),
+      syncPolicy: { autoRollback: true },
+      healthTimeoutMs: 800,
+    });
     const environment = harness.app.config.environments[0]!;
     let stopRollout = harness.autoRollout();
     await harness.controller.sync(harness.app, environment, 'api');
@@ -105,7 +140,9 @@ describe('rollback', () => {
     stopRollout = harness.autoRollout({ ready: false });
     await harness.push(files(`${IMAGE}@${digest('c')}`), 'broken image');
     await harness.controller.sync(harness.app, environment, 'config.pushed');
-    const [completed] = await until(() => (harness!.named('rollback.completed').length ? harness!.named('rollback.completed') : undefined));
+    const [completed] = await until(() =>
+      harness!.named('rollback.completed').length ? harness!.named('rollback.completed') : undefined,
+    );
     stopRollout();
     expect(completed!.data).toMatchObject({ by: 'reconciler', image: `${IMAGE}@${digest('c')}` });
   });

@@ -44,9 +44,15 @@ export async function findDrift(cluster: Cluster, applied: Applied): Promise<Dri
     .filter((resource) => resource.action !== 'unchanged')
     .map((resource) => {
       const object = live.get(resource.key);
-      const managers = object ? resource.fields.map((field) => managerOf(object, field)).filter(Boolean) : ['deleted'];
+      const managers = object
+        ? resource.fields.map((field) => managerOf(object, field)).filter(Boolean)
+        : ['deleted'];
       const manager = managers.find((name) => name !== FIELD_MANAGER) ?? managers[0];
-      return { ...resource.ref, fields: resource.action === 'create' ? ['(deleted)'] : resource.fields, ...(manager ? { manager } : {}) };
+      return {
+        ...resource.ref,
+        fields: resource.action === 'create' ? ['(deleted)'] : resource.fields,
+        ...(manager ? { manager } : {}),
+      };
     });
 }
 
@@ -61,7 +67,10 @@ export interface DriftWatcherDeps {
 }
 
 const driftId = (applied: Applied, drifted: DriftedResource[], live: string) =>
-  `${applied.app.name}-drift-${createHash('sha256').update(JSON.stringify([applied.configCommit, drifted, live])).digest('hex').slice(0, 16)}`;
+  `${applied.app.name}-drift-${createHash('sha256')
+    .update(JSON.stringify([applied.configCommit, drifted, live]))
+    .digest('hex')
+    .slice(0, 16)}`;
 
 /**
  * Watches the objects the reconciler applied (the informers' change events, no polling) and, once a
@@ -101,7 +110,9 @@ export class DriftWatcher {
     clearTimeout(this.#timers.get(key));
     const timer = setTimeout(() => {
       this.#timers.delete(key);
-      this.check(key).catch((err) => this.deps.logger.warn({ key, err: (err as Error).message }, 'drift check failed'));
+      this.check(key).catch((err) =>
+        this.deps.logger.warn({ key, err: (err as Error).message }, 'drift check failed'),
+      );
     }, this.deps.debounceMs);
     timer.unref();
     this.#timers.set(key, timer);
@@ -134,8 +145,18 @@ export class DriftWatcher {
     const heal = app.syncPolicy.selfHeal;
     const status = await this.deps.store.status(app.name, environment.name);
 
-    const drift = drifted.map((d) => ({ resource: keyOf(d), fields: d.fields, ...(d.manager ? { manager: d.manager } : {}) }));
-    if (status) await this.deps.store.saveStatus(app.name, { ...status, sync: 'OutOfSync', drift, updatedAt: new Date().toISOString() });
+    const drift = drifted.map((d) => ({
+      resource: keyOf(d),
+      fields: d.fields,
+      ...(d.manager ? { manager: d.manager } : {}),
+    }));
+    if (status)
+      await this.deps.store.saveStatus(app.name, {
+        ...status,
+        sync: 'OutOfSync',
+        drift,
+        updatedAt: new Date().toISOString(),
+      });
     this.deps.logger.info({ app: app.name, environment: environment.name, drift, heal }, 'drift found');
     const data = {
       pipelineId: driftId(applied, drifted, heal ? 'healed' : 'alerted'),
@@ -150,7 +171,10 @@ export class DriftWatcher {
       return;
     }
     await this.deps.heal(applied);
-    const left = await findDrift(this.deps.cluster, this.#applied.get(`${app.name}/${environment.name}`) ?? applied);
+    const left = await findDrift(
+      this.deps.cluster,
+      this.#applied.get(`${app.name}/${environment.name}`) ?? applied,
+    );
     if (left.length > 0) {
       // The heal did not take (the sync failed): the drift stays reported, as an alert.
       await this.deps.publish(driftEvent('drift.detected', { ...data, action: 'alerted' }));

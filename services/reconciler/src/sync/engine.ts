@@ -1,7 +1,13 @@
 import type { Application, Environment } from '@gitops/config';
 import type { GitopsEvent } from '@gitops/contracts';
 import { AppError, describeError } from '@gitops/errors';
-import { type SyncIdentity, deployFailed, deployStarted, deploySucceeded, syncPipelineId } from '../events.js';
+import {
+  type SyncIdentity,
+  deployFailed,
+  deployStarted,
+  deploySucceeded,
+  syncPipelineId,
+} from '../events.js';
 import type { EnvironmentStatus } from '../ports.js';
 import { type ReconcileDeps, type SyncOutcome, type Trigger, reconcile } from './reconcile.js';
 
@@ -40,9 +46,15 @@ const BACKGROUND: ReadonlySet<Trigger> = new Set(['resync', 'drift']);
  * same push seen as config.pushed, a resync), the deploy events carry the pipeline's ids, and
  * JetStream stores each once.
  */
-async function pipelineOfCommit(deps: EngineDeps, ask: SyncAsk, configCommit: string): Promise<SyncAsk['pipeline']> {
+async function pipelineOfCommit(
+  deps: EngineDeps,
+  ask: SyncAsk,
+  configCommit: string,
+): Promise<SyncAsk['pipeline']> {
   if (ask.pipeline) return ask.pipeline;
-  const trailers = await deps.repo.trailers(ask.app.name, ask.environment.branch, configCommit).catch(() => ({}) as Record<string, string>);
+  const trailers = await deps.repo
+    .trailers(ask.app.name, ask.environment.branch, configCommit)
+    .catch(() => ({}) as Record<string, string>);
   const pipelineId = trailers['Pipeline-Id'];
   if (!pipelineId || !/^[A-Za-z0-9._-]{1,128}$/.test(pipelineId)) return undefined;
   const commit = trailers['Source-Commit'];
@@ -57,24 +69,32 @@ const identityOf = (ask: SyncAsk, configCommit: string): SyncIdentity => ({
   trigger: ask.trigger,
 });
 
-async function statusAfter(deps: EngineDeps, ask: SyncAsk, patch: Partial<EnvironmentStatus>): Promise<EnvironmentStatus> {
+async function statusAfter(
+  deps: EngineDeps,
+  ask: SyncAsk,
+  patch: Partial<EnvironmentStatus>,
+): Promise<EnvironmentStatus> {
   const previous = await deps.store.status(ask.app.name, ask.environment.name);
+  const { message: _previousMessage, ...kept } = previous ?? {};
+  // A message explains the latest outcome only: one from an earlier failure does not stay.
   const status: EnvironmentStatus = {
     environment: ask.environment.name,
     sync: 'Unknown',
     health: 'Unknown',
     drift: [],
     resources: [],
-    ...previous,
+    ...kept,
     ...patch,
     updatedAt: new Date().toISOString(),
   };
-  if (!patch.message) delete status.message;
   await deps.store.saveStatus(ask.app.name, status);
   return status;
 }
 
-async function run(deps: EngineDeps, ask: SyncAsk): Promise<{ events: GitopsEvent[]; outcome?: SyncOutcome }> {
+async function run(
+  deps: EngineDeps,
+  ask: SyncAsk,
+): Promise<{ events: GitopsEvent[]; outcome?: SyncOutcome }> {
   const started = Date.now();
   let identity: SyncIdentity | undefined;
   let configCommit = ask.configCommit;
@@ -110,7 +130,10 @@ async function run(deps: EngineDeps, ask: SyncAsk): Promise<{ events: GitopsEven
     const result = { ...outcome, health: health.health, durationMs: Date.now() - started };
     if (health.health === 'Healthy') return { events: [deploySucceeded(identity, result)], outcome };
     if (!outcome.noop) await deps.onDegraded?.(ask, outcome, record);
-    return { events: [deployFailed(identity, result, health.message ?? `health is ${health.health}`)], outcome };
+    return {
+      events: [deployFailed(identity, result, health.message ?? `health is ${health.health}`)],
+      outcome,
+    };
   } catch (err) {
     const retryable = !(err instanceof AppError) || err.retryable;
     configCommit ??= (err as { configCommit?: string }).configCommit;
@@ -121,7 +144,14 @@ async function run(deps: EngineDeps, ask: SyncAsk): Promise<{ events: GitopsEven
     if (retryable || !configCommit) throw err;
     if (!identity && !reporting && ask.trigger !== 'config.pushed') return { events: [] };
     identity ??= identityOf(ask, configCommit);
-    const result = { configCommit, applied: [], pruned: [], unchanged: 0, health: 'Degraded' as const, durationMs: Date.now() - started };
+    const result = {
+      configCommit,
+      applied: [],
+      pruned: [],
+      unchanged: 0,
+      health: 'Degraded' as const,
+      durationMs: Date.now() - started,
+    };
     return { events: [deployFailed(identity, result, describeError(err))] };
   } finally {
     deps.onSyncing?.(ask, false);

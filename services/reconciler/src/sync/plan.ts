@@ -53,4 +53,5 @@ export function planSync(input: PlanInput): SyncPlan {
 
 /** Whether a plan changes nothing: no object to create or update, nothing to prune. */
 export const isNoOp = (plan: SyncPlan, pruning: boolean) =>
-  plan.resources.every((resource) => resource.action === 'unchanged') && (!pruning || plan.prune.length === 0);
+  plan.resources.every((resource) => resource.action === 'unchanged') &&
+  (!pruning || plan.prune.length === 0);

@@ -85,7 +85,11 @@ export async function desiredState(deps: ReconcileDeps, request: SyncRequest): P
 }
 
 /** Desired against live: what a sync would do now. */
-export async function planFor(deps: ReconcileDeps, request: SyncRequest, state: DesiredState): Promise<SyncPlan> {
+export async function planFor(
+  deps: ReconcileDeps,
+  request: SyncRequest,
+  state: DesiredState,
+): Promise<SyncPlan> {
   const cluster = reachable(deps);
   const inventory = await deps.store.inventory(request.app.name, request.environment.name);
   const live = await liveObjects(cluster, [...state.desired.map(refOf), ...inventory]);
@@ -128,7 +132,10 @@ async function prune(cluster: Cluster, refs: readonly ObjectRef[], logger: Logge
       await cluster.remove(ref);
       pruned.push(keyOf(ref));
     } catch (err) {
-      logger.warn({ resource: keyOf(ref), err: (err as Error).message }, 'prune not confirmed; kept in the inventory');
+      logger.warn(
+        { resource: keyOf(ref), err: (err as Error).message },
+        'prune not confirmed; kept in the inventory',
+      );
       failed.push(ref);
     }
   }
@@ -154,22 +161,43 @@ export async function reconcile(
   if (isNoOp(plan, pruning)) {
     if (options.alwaysReport) await onStart(state);
     const health = options.alwaysReport
-      ? await waitHealthy(cluster, state.desired, { timeoutMs: deps.healthTimeoutMs, pollMs: deps.healthPollMs, ...signalOf(request) })
+      ? await waitHealthy(cluster, state.desired, {
+          timeoutMs: deps.healthTimeoutMs,
+          pollMs: deps.healthPollMs,
+          ...signalOf(request),
+        })
       : await currentHealth(cluster, state.desired);
     return { ...state, noop: true, applied: [], pruned: [], unchanged, health, plan };
   }
   await onStart(state);
   const changed = plan.resources.filter((resource) => resource.action !== 'unchanged');
-  await applyAll(cluster, changed.map((resource) => resource.desired), request.app.syncPolicy.forceConflicts || request.force === true);
-  const { pruned, failed } = pruning ? await prune(cluster, plan.prune, deps.logger) : { pruned: [], failed: [] };
+  await applyAll(
+    cluster,
+    changed.map((resource) => resource.desired),
+    request.app.syncPolicy.forceConflicts || request.force === true,
+  );
+  const { pruned, failed } = pruning
+    ? await prune(cluster, plan.prune, deps.logger)
+    : { pruned: [], failed: [] };
   const kept = pruning ? failed : [...plan.prune, ...plan.keep.map((entry) => entry.ref)];
-  await deps.store.saveInventory(request.app.name, request.environment.name, [...state.desired.map(refOf), ...kept]);
+  await deps.store.saveInventory(request.app.name, request.environment.name, [
+    ...state.desired.map(refOf),
+    ...kept,
+  ]);
   const health = await waitHealthy(cluster, state.desired, {
     timeoutMs: deps.healthTimeoutMs,
     pollMs: deps.healthPollMs,
     ...signalOf(request),
   });
-  return { ...state, noop: false, applied: changed.map((resource) => resource.key), pruned, unchanged, health, plan };
+  return {
+    ...state,
+    noop: false,
+    applied: changed.map((resource) => resource.key),
+    pruned,
+    unchanged,
+    health,
+    plan,
+  };
 }
 
 const signalOf = (request: SyncRequest) => (request.signal ? { signal: request.signal } : {});

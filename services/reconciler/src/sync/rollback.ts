@@ -23,7 +23,10 @@ export interface RollbackAsk {
  * so Git stays the source of truth and no sync fights it; then rollback.completed naming the image
  * that was live (the config updater quarantines it). The sync that follows is the caller's.
  */
-export async function rollback(deps: RollbackDeps, ask: RollbackAsk): Promise<GitopsEvent<'rollback.completed'>> {
+export async function rollback(
+  deps: RollbackDeps,
+  ask: RollbackAsk,
+): Promise<GitopsEvent<'rollback.completed'>> {
   const { app, environment } = ask;
   const status = await deps.store.status(app.name, environment.name);
   const reason = ask.reason ?? `rollback requested by ${ask.by}`;

@@ -1,5 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, type Servers, configMap, deployment, startHarness, startServers } from '../test/harness.js';
+import {
+  type Harness,
+  type Servers,
+  configMap,
+  deployment,
+  startHarness,
+  startServers,
+} from '../test/harness.js';
 
 let servers: Servers;
 let harness: Harness | undefined;
@@ -13,25 +20,44 @@ afterEach(async () => {
 });
 
 const kustomization = (resources: string[]) => `resources: [${resources.join(', ')}]\n`;
-const dev = (files: Record<string, string>) =>
-  Object.fromEntries(Object.entries(files).map(([path, content]) => [`envs/dev/${path}`, content]));
-const ref = (kind: string, name: string, apiVersion = 'v1') => ({ apiVersion, kind, namespace: 'shop', name });
+const dev = <T extends string | null>(files: Record<string, T>) =>
+  Object.fromEntries(Object.entries(files).map(([path, content]) => [`envs/dev/${path}`, content])) as Record<
+    string,
+    T
+  >;
+const ref = (kind: string, name: string, apiVersion = 'v1') => ({
+  apiVersion,
+  kind,
+  namespace: 'shop',
+  name,
+});
 
 describe('a sync against the Kubernetes API double', () => {
   it('applies the rendered objects with the inventory labels and reports deploy.succeeded once healthy', async () => {
     harness = await startHarness(servers, {
-      files: dev({ 'kustomization.yaml': kustomization(['web.yaml', 'settings.yaml']), 'web.yaml': deployment('web'), 'settings.yaml': configMap('settings') }),
+      files: dev({
+        'kustomization.yaml': kustomization(['web.yaml', 'settings.yaml']),
+        'web.yaml': deployment('web'),
+        'settings.yaml': configMap('settings'),
+      }),
     });
     const stopRollout = harness.autoRollout();
     const answer = await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
     stopRollout();
     expect(answer).not.toBe('superseded');
     const web = servers.double.get(ref('Deployment', 'web', 'apps/v1'))!;
-    expect(web.metadata.labels).toMatchObject({ 'gitops.platform/app': 'shop', 'gitops.platform/environment': 'dev' });
+    expect(web.metadata.labels).toMatchObject({
+      'gitops.platform/app': 'shop',
+      'gitops.platform/environment': 'dev',
+    });
     expect(web.metadata.managedFields?.some((entry) => entry.manager === 'gitops-reconciler')).toBe(true);
     const [started] = harness.named('deploy.started');
     const [succeeded] = harness.named('deploy.succeeded');
-    expect(started?.data).toMatchObject({ trigger: 'api', environment: 'dev', image: expect.stringContaining('@sha256:') });
+    expect(started?.data).toMatchObject({
+      trigger: 'api',
+      environment: 'dev',
+      image: expect.stringContaining('@sha256:'),
+    });
     expect(succeeded?.data).toMatchObject({
       health: 'Healthy',
       applied: ['ConfigMap/shop/settings', 'Deployment/shop/web'],
@@ -42,7 +68,12 @@ describe('a sync against the Kubernetes API double', () => {
 
   it('makes no write and reads no object on a reconcile with no delta', async () => {
     harness = await startHarness(servers, {
-      files: dev({ 'kustomization.yaml': kustomization(['web.yaml', 'a.yaml', 'b.yaml']), 'web.yaml': deployment('web'), 'a.yaml': configMap('a'), 'b.yaml': configMap('b') }),
+      files: dev({
+        'kustomization.yaml': kustomization(['web.yaml', 'a.yaml', 'b.yaml']),
+        'web.yaml': deployment('web'),
+        'a.yaml': configMap('a'),
+        'b.yaml': configMap('b'),
+      }),
     });
     const stopRollout = harness.autoRollout();
     const environment = harness.app.config.environments[0]!;
@@ -66,20 +97,41 @@ describe('a sync against the Kubernetes API double', () => {
         'kept.yaml': configMap('kept', ', annotations: { gitops.platform/prune: disabled }'),
       }),
     });
-    servers.double.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'foreign', namespace: 'shop' }, data: {} });
+    servers.double.put({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'foreign', namespace: 'shop' },
+      data: {},
+    });
     const environment = harness.app.config.environments[0]!;
     await harness.controller.sync(harness.app, environment, 'api');
-    await harness.push(dev({ 'kustomization.yaml': kustomization(['a.yaml']), 'b.yaml': null, 'c.yaml': null, 'kept.yaml': null }));
+    await harness.push(
+      dev({
+        'kustomization.yaml': kustomization(['a.yaml']),
+        'b.yaml': null,
+        'c.yaml': null,
+        'kept.yaml': null,
+      }),
+    );
     await harness.controller.sync(harness.app, environment, 'config.pushed');
-    const names = servers.double.list({ kind: 'ConfigMap', namespace: 'shop' }).map((o) => o.metadata.name).sort();
+    const names = servers.double
+      .list({ kind: 'ConfigMap', namespace: 'shop' })
+      .map((o) => o.metadata.name)
+      .sort();
     expect(names).toEqual(['a', 'foreign', 'kept']);
-    expect(harness.named('deploy.succeeded').at(-1)?.data).toMatchObject({ pruned: ['ConfigMap/shop/b', 'ConfigMap/shop/c'] });
+    expect(harness.named('deploy.succeeded').at(-1)?.data).toMatchObject({
+      pruned: ['ConfigMap/shop/b', 'ConfigMap/shop/c'],
+    });
   });
 
   it('keeps an unconfirmed delete in the inventory and prunes it on the next pass', async () => {
     harness = await startHarness(servers, {
       syncPolicy: { prune: true },
-      files: dev({ 'kustomization.yaml': kustomization(['a.yaml', 'b.yaml']), 'a.yaml': configMap('a'), 'b.yaml': configMap('b') }),
+      files: dev({
+        'kustomization.yaml': kustomization(['a.yaml', 'b.yaml']),
+        'a.yaml': configMap('a'),
+        'b.yaml': configMap('b'),
+      }),
     });
     const environment = harness.app.config.environments[0]!;
     await harness.controller.sync(harness.app, environment, 'api');
@@ -92,7 +144,9 @@ describe('a sync against the Kubernetes API double', () => {
   });
 
   it('goes from Progressing to Healthy when the rollout finishes', async () => {
-    harness = await startHarness(servers, { files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }) });
+    harness = await startHarness(servers, {
+      files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
+    });
     const done = harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect((await harness.controller.status(harness.app))[0]).toBeDefined();
@@ -100,7 +154,10 @@ describe('a sync against the Kubernetes API double', () => {
     await done;
     stopRollout();
     expect(harness.named('deploy.succeeded')).toHaveLength(1);
-    expect((await harness.controller.status(harness.app))[0]).toMatchObject({ sync: 'Synced', health: 'Healthy' });
+    expect((await harness.controller.status(harness.app))[0]).toMatchObject({
+      sync: 'Synced',
+      health: 'Healthy',
+    });
   });
 
   it('turns Progressing into Degraded past the progress deadline and reports deploy.failed', async () => {
@@ -110,39 +167,63 @@ describe('a sync against the Kubernetes API double', () => {
     });
     await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
     const [failed] = harness.named('deploy.failed');
-    expect(failed?.data).toMatchObject({ health: 'Degraded', error: { message: expect.stringMatching(/progress deadline/) } });
+    expect(failed?.data).toMatchObject({
+      health: 'Degraded',
+      error: { message: expect.stringMatching(/progress deadline/) },
+    });
     expect(harness.named('deploy.succeeded')).toHaveLength(0);
   });
 
-  it("reports Degraded at once when the controller says the rollout exceeded its deadline", async () => {
-    harness = await startHarness(servers, { files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }) });
+  it('reports Degraded at once when the controller says the rollout exceeded its deadline', async () => {
+    harness = await startHarness(servers, {
+      files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
+    });
     const timer = setInterval(() => {
       const web = servers.double.get(ref('Deployment', 'web', 'apps/v1'));
-      if (web) servers.double.setStatus(ref('Deployment', 'web', 'apps/v1'), {
-        observedGeneration: web.metadata.generation,
-        conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out' }],
-      });
+      if (web)
+        servers.double.setStatus(ref('Deployment', 'web', 'apps/v1'), {
+          observedGeneration: web.metadata.generation,
+          conditions: [
+            {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: 'timed out',
+            },
+          ],
+        });
     }, 30);
     const started = Date.now();
     await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
     clearInterval(timer);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(harness.named('deploy.failed')[0]?.data).toMatchObject({ health: 'Degraded', error: { message: expect.stringMatching(/exceeded its progress deadline/) } });
+    expect(harness.named('deploy.failed')[0]?.data).toMatchObject({
+      health: 'Degraded',
+      error: { message: expect.stringMatching(/exceeded its progress deadline/) },
+    });
   });
 
   it('refuses an object outside the destination namespace and writes nothing', async () => {
     harness = await startHarness(servers, {
-      files: dev({ 'kustomization.yaml': kustomization(['a.yaml', 'evil.yaml']), 'a.yaml': configMap('a'), 'evil.yaml': configMap('evil', ', namespace: kube-system') }),
+      files: dev({
+        'kustomization.yaml': kustomization(['a.yaml', 'evil.yaml']),
+        'a.yaml': configMap('a'),
+        'evil.yaml': configMap('evil', ', namespace: kube-system'),
+      }),
     });
     servers.double.resetRequests();
     await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
     expect(servers.double.counts().writes).toBe(0);
     expect(harness.named('deploy.failed')[0]?.data).toMatchObject({
-      error: { message: expect.stringContaining('ConfigMap/kube-system/evil is outside the destination namespace shop') },
+      error: {
+        message: expect.stringContaining(
+          'ConfigMap/kube-system/evil is outside the destination namespace shop',
+        ),
+      },
     });
   });
 
-  it("reports a conflict with another field manager by name, and takes the field over only when the application forces", async () => {
+  it('reports a conflict with another field manager by name, and takes the field over only when the application forces', async () => {
     for (const forceConflicts of [false, true]) {
       harness = await startHarness(servers, {
         syncPolicy: { forceConflicts },
@@ -151,19 +232,26 @@ describe('a sync against the Kubernetes API double', () => {
       const stopRollout = harness.autoRollout();
       const environment = harness.app.config.environments[0]!;
       await harness.controller.sync(harness.app, environment, 'api');
-      servers.double.edit(ref('Deployment', 'web', 'apps/v1'), (object) => {
-        (object.spec as { replicas: number }).replicas = 5;
-      }, 'kubectl-edit');
+      servers.double.edit(
+        ref('Deployment', 'web', 'apps/v1'),
+        (object) => {
+          (object.spec as { replicas: number }).replicas = 5;
+        },
+        'kubectl-edit',
+      );
       await harness.push(dev({ 'web.yaml': deployment('web', undefined, 3) }));
       await harness.controller.sync(harness.app, environment, 'config.pushed');
       stopRollout();
-      const replicas = (servers.double.get(ref('Deployment', 'web', 'apps/v1'))!.spec as { replicas: number }).replicas;
+      const replicas = (servers.double.get(ref('Deployment', 'web', 'apps/v1'))!.spec as { replicas: number })
+        .replicas;
       if (forceConflicts) {
         expect(replicas).toBe(3);
         expect(harness.named('deploy.succeeded')).toHaveLength(2);
       } else {
         expect(replicas).toBe(5);
-        expect(harness.named('deploy.failed')[0]?.data).toMatchObject({ error: { message: expect.stringContaining('kubectl-edit') } });
+        expect(harness.named('deploy.failed')[0]?.data).toMatchObject({
+          error: { message: expect.stringContaining('kubectl-edit') },
+        });
       }
       await harness.stop();
       harness = undefined;

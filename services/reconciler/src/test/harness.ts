@@ -28,7 +28,11 @@ export const IMAGE = '127.0.0.1:5000/acme/shop';
 export const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
 /** A Deployment of the application's image at `tag` (or digest), and `replicas`. */
-export const deployment = (name: string, image = `${IMAGE}@${digest('a')}`, replicas = 2) => `apiVersion: apps/v1
+export const deployment = (
+  name: string,
+  image = `${IMAGE}@${digest('a')}`,
+  replicas = 2,
+) => `apiVersion: apps/v1
 kind: Deployment
 metadata: { name: ${name} }
 spec:
@@ -94,8 +98,11 @@ export async function startHarness(servers: Servers, options: HarnessOptions): P
   const dataDir = mkdtempSync(join(tmpdir(), 'reconciler-data-'));
   await git(['clone', '-q', repo.url, work]);
   const push = async (files: Record<string, string | null>, message = 'config change') => {
-    for (const [path, content] of Object.entries(files)) if (content === null) rmSync(join(work, path), { force: true });
-    const written = Object.fromEntries(Object.entries(files).filter((entry): entry is [string, string] => entry[1] !== null));
+    for (const [path, content] of Object.entries(files))
+      if (content === null) rmSync(join(work, path), { force: true });
+    const written = Object.fromEntries(
+      Object.entries(files).filter((entry): entry is [string, string] => entry[1] !== null),
+    );
     const sha = await makeCommit(work, written, message);
     await git(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
     return sha;
@@ -104,7 +111,13 @@ export async function startHarness(servers: Servers, options: HarnessOptions): P
   const app = testApplication('shop', {
     configRepoURL: repo.url,
     imageRepository: IMAGE,
-    environments: [{ name: 'dev', path: 'envs/dev', destination: { namespace: 'shop', clusterResources: options.clusterResources ?? false } }],
+    environments: [
+      {
+        name: 'dev',
+        path: 'envs/dev',
+        destination: { namespace: 'shop', clusterResources: options.clusterResources ?? false },
+      },
+    ],
     syncPolicy: options.syncPolicy ?? {},
   });
   const logger = testLogger();
@@ -114,7 +127,8 @@ export async function startHarness(servers: Servers, options: HarnessOptions): P
   const published: GitopsEvent[] = [];
   const controller = new Controller({
     apps: [app],
-    ...(options.noCluster ? { noClusterReason: 'no KUBECONFIG and no in-cluster service account' } : { cluster }),
+    cluster: options.noCluster ? undefined : cluster,
+    noClusterReason: 'no KUBECONFIG and no in-cluster service account',
     repo: new GitConfigRepo({
       dir: join(dataDir, 'work'),
       repoURLOf: () => repo.url,
@@ -137,7 +151,11 @@ export async function startHarness(servers: Servers, options: HarnessOptions): P
       for (const object of servers.double.list({ kind: 'Deployment', namespace: 'shop' })) {
         const status = object.status as { observedGeneration?: number } | undefined;
         if (status?.observedGeneration !== object.metadata.generation) {
-          rollout(servers.double, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: object.metadata.name }, { ready });
+          rollout(
+            servers.double,
+            { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: object.metadata.name },
+            { ready },
+          );
         }
       }
     }, 30);
@@ -155,7 +173,12 @@ export async function startHarness(servers: Servers, options: HarnessOptions): P
       controller.stop();
       await cluster.stop();
       for (const object of servers.double.list({ namespace: 'shop' })) {
-        servers.double.remove({ apiVersion: object.apiVersion, kind: object.kind, namespace: 'shop', name: object.metadata.name });
+        servers.double.remove({
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          namespace: 'shop',
+          name: object.metadata.name,
+        });
       }
       redis.disconnect();
       rmSync(work, { recursive: true, force: true });
