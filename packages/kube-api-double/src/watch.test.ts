@@ -185,3 +185,13 @@ describe('bookmarks', () => {
     }
   });
 });
+
+describe('watch parameters', () => {
+  it('refuses a resourceVersion that is not a number', async () => {
+    const response = await fetch(`${double.url}/api/v1/configmaps?watch=true&resourceVersion=abc`, {
+      headers: { authorization: 'Bearer double-token' },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ kind: 'Status', reason: 'BadRequest' });
+  });
+});

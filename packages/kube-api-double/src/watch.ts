@@ -3,7 +3,7 @@ import type { Cluster } from './cluster.js';
 import { present } from './present.js';
 import { type ResourceType, groupVersionOf } from './resources.js';
 import { fieldMatcher, labelMatcher } from './selectors.js';
-import { failureStatus } from './status.js';
+import { ApiError, failureStatus } from './status.js';
 import type { StoreEvent } from './store.js';
 import type { KubeObject } from './types.js';
 
@@ -33,6 +33,14 @@ export function serveWatch(res: ServerResponse, cluster: Cluster, req: WatchRequ
     (req.namespace === undefined || obj.metadata.namespace === req.namespace) &&
     labels(obj) &&
     fields(obj);
+  const from = req.resourceVersion;
+  if (from !== undefined && !/^\d*$/.test(from)) {
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `resourceVersion: Invalid value: "${from}": must be an unsigned integer`,
+    );
+  }
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   const send = (eventType: string, object: unknown) =>
@@ -49,7 +57,6 @@ export function serveWatch(res: ServerResponse, cluster: Cluster, req: WatchRequ
     if (eventType) send(eventType, present(event.object, type));
   };
 
-  const from = req.resourceVersion;
   if (from === undefined || from === '' || from === '0') {
     for (const obj of cluster.store.list({ group: type.group, kind: type.kind }))
       if (matches(obj)) send('ADDED', present(obj, type));
