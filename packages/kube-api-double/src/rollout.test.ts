@@ -101,6 +101,32 @@ describe('rollout', () => {
     }
   });
 
+  it('reports Pods, claims and load balancers', () => {
+    const put = (kind: string, name: string, spec: object) => {
+      double.put({ apiVersion: 'v1', kind, metadata: { name, namespace: 'shop' }, spec });
+      return { apiVersion: 'v1', kind, namespace: 'shop', name };
+    };
+    const pod = put('Pod', 'p', { containers: [{ name: 'main', image: 'x:1' }] });
+    expect(rollout(double, pod, { ready: false }).status).toMatchObject({ phase: 'Pending' });
+    expect(rollout(double, pod, { ready: true }).status).toMatchObject({
+      phase: 'Running',
+      conditions: expect.arrayContaining([{ type: 'Ready', status: 'True' }]),
+    });
+    expect(rollout(double, pod, { ready: false, deadlineExceeded: true }).status).toMatchObject({
+      containerStatuses: [{ state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+    });
+    const claim = put('PersistentVolumeClaim', 'data', {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '1Gi' } },
+    });
+    expect(rollout(double, claim, { ready: true }).status).toMatchObject({ phase: 'Bound' });
+    const lb = put('Service', 'lb', { type: 'LoadBalancer', ports: [{ port: 80 }] });
+    expect(rollout(double, lb, { ready: false }).status).toEqual({ loadBalancer: {} });
+    expect(rollout(double, lb, { ready: true }).status).toEqual({
+      loadBalancer: { ingress: [{ ip: '192.0.2.10' }] },
+    });
+  });
+
   it('refuses built-in kinds it does not simulate', () => {
     double.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' } });
     expect(() =>
