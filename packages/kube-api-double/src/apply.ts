@@ -116,7 +116,7 @@ function findConflicts(fields: FieldSet, applied: JsonObject, live: KubeObject, 
 }
 
 /** Merges an applied config into an object: maps field by field, keyed lists item by item, the rest replaced. */
-export function mergeInto(target: JsonObject, patch: JsonObject, keyed: boolean): void {
+function mergeInto(target: JsonObject, patch: JsonObject, keyed: boolean): void {
   for (const [field, value] of Object.entries(patch)) {
     const current = target[field];
     if (isObject(value) && isObject(current)) {

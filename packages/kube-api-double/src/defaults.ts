@@ -29,7 +29,7 @@ function containerDefaults(container: JsonObject): void {
   for (const port of list(container.ports)) fill(port, { protocol: 'TCP' });
 }
 
-export function podSpecDefaults(spec: JsonObject): void {
+function podSpecDefaults(spec: JsonObject): void {
   fill(spec, {
     restartPolicy: 'Always',
     terminationGracePeriodSeconds: 30,

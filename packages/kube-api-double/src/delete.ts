@@ -102,7 +102,7 @@ function dependentsOf(cluster: Cluster, owner: KubeObject): KubeObject[] {
   return cluster.store.list().filter((o) => o.metadata.ownerReferences?.some((r) => r.uid === uid));
 }
 
-export function typeOfObject(cluster: Cluster, obj: KubeObject): ResourceType | undefined {
+function typeOfObject(cluster: Cluster, obj: KubeObject): ResourceType | undefined {
   const { group, version } = splitApiVersion(obj.apiVersion);
   return cluster.registry.byKind(group, version, obj.kind);
 }

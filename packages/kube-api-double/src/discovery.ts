@@ -1,4 +1,5 @@
 import { type ResourceRegistry, type ResourceType, groupVersionOf } from './resources.js';
+import { type Route, pathNotFound } from './router.js';
 
 // Discovery documents: /version, /api, /api/v1, /apis and /apis/<group>/<version>.
 
@@ -76,4 +77,24 @@ export function apiGroup(registry: ResourceRegistry, group: string) {
     versions: versions.map((version) => ({ groupVersion: `${group}/${version}`, version })),
     preferredVersion: { groupVersion: `${group}/${versions[0]}`, version: versions[0] },
   };
+}
+
+/** The discovery document a path names; 404 for a group or version nothing is served in. */
+export function discoveryDocument(
+  registry: ResourceRegistry,
+  serverAddress: string,
+  target: Extract<Route, { kind: 'discovery' }>,
+): unknown {
+  const found =
+    target.doc === 'version'
+      ? versionInfo()
+      : target.doc === 'api'
+        ? coreVersions(serverAddress)
+        : target.doc === 'apis'
+          ? groupList(registry)
+          : target.doc === 'group'
+            ? apiGroup(registry, target.group)
+            : resourceList(registry, target.group, target.version);
+  if (!found) throw pathNotFound();
+  return found;
 }

@@ -5,7 +5,6 @@ import {
   findItem,
   fromFieldsV1,
   isUnder,
-  join,
   keyElement,
   listKeys,
   toFieldsV1,
@@ -159,5 +158,3 @@ export function trackUpdate(
   const updated: Owner = { ...me, time: now(), fields: new Set([...kept, ...changed]) };
   return mine ? next.map((owner) => (owner === mine ? updated : owner)) : [...next, updated];
 }
-
-export const rootPath = join([]);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Cluster } from './cluster.js';
 import { type DeleteOptions, deleteObject } from './delete.js';
-import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
+import { discoveryDocument } from './discovery.js';
 import { listObjects } from './list.js';
 import { present } from './present.js';
 import { type Route, pathNotFound, route, verbOf } from './router.js';
@@ -70,7 +70,7 @@ export function createHandler(ctx: ServerContext) {
       ctx.requests.push(record);
       takeFailure(ctx.failures, record);
       if (target.kind === 'discovery') {
-        const document = discovery(ctx, target);
+        const document = discoveryDocument(ctx.cluster.registry, ctx.address(), target);
         record.status = 200;
         return sendJson(res, 200, document);
       }
@@ -119,22 +119,6 @@ function takeFailure(failures: Failure[], record: RecordedRequest): void {
   failure.times--;
   if (failure.times === 0) failures.splice(failures.indexOf(failure), 1);
   throw injected(failure.status);
-}
-
-function discovery(ctx: ServerContext, target: Extract<Route, { kind: 'discovery' }>): unknown {
-  const { registry } = ctx.cluster;
-  const found =
-    target.doc === 'version'
-      ? versionInfo()
-      : target.doc === 'api'
-        ? coreVersions(ctx.address())
-        : target.doc === 'apis'
-          ? groupList(registry)
-          : target.doc === 'group'
-            ? apiGroup(registry, target.group)
-            : resourceList(registry, target.group, target.version);
-  if (!found) throw pathNotFound();
-  return found;
 }
 
 function resourceRequest(

@@ -74,13 +74,6 @@ export const modifiedConflict = (type: ResourceType, name: string) =>
 
 export const badRequest = (message: string) => new ApiError(400, 'BadRequest', message);
 
-export const invalid = (type: ResourceType, name: string, field: string, message: string) =>
-  new ApiError(422, 'Invalid', `${type.kind} "${name}" is invalid: ${field}: ${message}`, {
-    ...details(type, name),
-    kind: type.kind,
-    causes: [{ reason: 'FieldValueInvalid', message, field }],
-  });
-
 const REASONS: Record<number, string> = {
   400: 'BadRequest',
   401: 'Unauthorized',
