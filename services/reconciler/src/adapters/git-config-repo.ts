@@ -34,6 +34,8 @@ export interface GitConfigRepoOptions {
 /** Config repositories through packages/git: one work tree per application and branch, serialised in-process. */
 export class GitConfigRepo implements ConfigRepo {
   readonly #queues = new Map<string, Promise<unknown>>();
+  /** The commit each work tree has checked out, so an unchanged branch costs one `ls-remote`. */
+  readonly #checkedOut = new Map<string, string>();
 
   constructor(private readonly options: GitConfigRepoOptions) {}
 
@@ -48,8 +50,17 @@ export class GitConfigRepo implements ConfigRepo {
     return next;
   }
 
+  /** The branch head the remote advertises, or undefined when it cannot say. */
+  async #remoteHead(tree: string, branch: string, access: GitAccess): Promise<string | undefined> {
+    const output = await execGit(['ls-remote', '--', 'origin', `refs/heads/${branch}`], { cwd: tree, access });
+    return output.exitCode === 0 ? /^([0-9a-f]{40,64})\t/.exec(output.stdout)?.[1] : undefined;
+  }
+
   async #headOf(tree: string, app: string, branch: string): Promise<string> {
     const access = await this.options.access();
+    const current = this.#checkedOut.get(tree);
+    if (current && (await this.#remoteHead(tree, branch, access)) === current) return current;
+    this.#checkedOut.delete(tree);
     if (!(await exists(join(tree, '.git')))) {
       await rm(tree, { recursive: true, force: true });
       await mkdir(join(tree, '..'), { recursive: true });
@@ -58,6 +69,7 @@ export class GitConfigRepo implements ConfigRepo {
     const head = await fetchBranchHead({ dir: tree, remote: 'origin', branch, access });
     await checkoutDetached(tree, head, { access });
     await runGit(['clean', '-q', '-f', '-d', '-x'], { cwd: tree, access });
+    this.#checkedOut.set(tree, head);
     return head;
   }
 
@@ -91,6 +103,8 @@ export class GitConfigRepo implements ConfigRepo {
     return this.#serial(tree, async () => {
       const attempts = this.options.pushAttempts ?? 5;
       for (let attempt = 1; ; attempt++) {
+        // This tree gets commits of its own: always checked out afresh from the remote.
+        this.#checkedOut.delete(tree);
         const from = await this.#headOf(tree, request.app, request.branch);
         const access = await this.options.access();
         const known = await execGit(['merge-base', '--is-ancestor', request.to, from], { cwd: tree, access });
