@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { applyDefaults } from './defaults.js';
 import { now, readOwners, trackUpdate, trackedView, writeOwners } from './managed.js';
 import { ResourceRegistry, type ResourceType } from './resources.js';
@@ -49,6 +50,7 @@ export class Cluster {
   ): KubeObject {
     const dryRun = options.dryRun ?? false;
     if (!previous && type.namespaced) this.requireNamespace(next.metadata.namespace);
+    next.metadata.uid = previous?.metadata.uid ?? next.metadata.uid ?? randomUUID();
     if (type.statusSubresource && !options.statusWrite) {
       if (previous?.status === undefined) unset(next, 'status');
       else next.status = clone(previous.status);
@@ -75,6 +77,8 @@ export class Cluster {
     writer: { manager: string; subresource?: string; dryRun?: boolean },
   ): KubeObject {
     const subresource = writer.subresource;
+    // The server, not the client, names a new object's uid (defaults such as a Job's selector use it).
+    next.metadata.uid = previous?.metadata.uid ?? randomUUID();
     // Update operations own what they wrote after defaulting (a created Deployment's manager owns its
     // defaulted strategy too), unlike Apply, which owns only its config.
     applyDefaults(next);

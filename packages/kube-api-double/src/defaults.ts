@@ -100,6 +100,18 @@ const BY_KIND: Record<string, (o: KubeObject) => void> = {
       suspend: false,
     });
     templateDefaults(spec);
+    // The server generates a Job's selector and the matching template labels from its uid.
+    if (spec.selector === undefined && spec.manualSelector !== true && o.metadata.uid) {
+      const uid = o.metadata.uid;
+      spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+      const template = obj(obj(spec, 'template'), 'metadata');
+      fill(obj(template, 'labels'), {
+        'batch.kubernetes.io/controller-uid': uid,
+        'batch.kubernetes.io/job-name': o.metadata.name,
+        'controller-uid': uid,
+        'job-name': o.metadata.name,
+      });
+    }
   },
   CronJob: (o) => {
     const spec = obj(o, 'spec');

@@ -132,6 +132,32 @@ describe('an identical apply is a no-op for every defaulted kind', () => {
     });
   }
 
+  it('Job', async () => {
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'shop' },
+      spec: {
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'migrate:1' }] } },
+      },
+    };
+    const first = await apply(job);
+    expect((await apply(job)).metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+    const uid = first.metadata?.uid;
+    expect(at(first, 'spec', 'selector')).toEqual({
+      matchLabels: { 'batch.kubernetes.io/controller-uid': uid },
+    });
+    expect(at(first, 'spec', 'template', 'metadata', 'labels')).toMatchObject({
+      'job-name': 'migrate',
+      'controller-uid': uid,
+    });
+    const changed = structuredClone(job);
+    changed.spec.template.spec.containers[0]!.image = 'migrate:2';
+    const immutable = await apply(changed).catch((e) => e);
+    expect(immutable.code).toBe(422);
+    expect(JSON.parse(immutable.body).message).toContain('spec.template: Invalid value: field is immutable');
+  });
+
   it('serves the defaults a real server adds', () => {
     const svc = double.get(ref('svc', 'Service', 'v1'))!;
     expect(svc.spec).toMatchObject({

@@ -66,7 +66,7 @@ export class ObjectStore {
    */
   write(type: ResourceType, previous: KubeObject | undefined, next: KubeObject, dryRun: boolean): KubeObject {
     const meta = next.metadata;
-    meta.uid = previous?.metadata.uid ?? randomUUID();
+    meta.uid = previous?.metadata.uid ?? meta.uid ?? randomUUID();
     meta.creationTimestamp = previous?.metadata.creationTimestamp ?? now();
     if (previous?.metadata.resourceVersion) meta.resourceVersion = previous.metadata.resourceVersion;
     else unset(meta, 'resourceVersion');
