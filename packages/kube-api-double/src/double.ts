@@ -26,6 +26,7 @@ export interface KubeApiDouble {
   resetRequests(): void;
   /** writes = create/patch/update/delete that were not dry runs. */
   counts(): { reads: number; writes: number; watches: number; discovery: number };
+  /** A copy of the object, or undefined when it (or its kind) does not exist. */
   get(ref: ObjectRef): KubeObject | undefined;
   list(filter?: { apiVersion?: string; kind?: string; namespace?: string }): KubeObject[];
   /** Creates or replaces an object behind the client's back, as an update by `manager` (default kubectl-edit). */
@@ -139,7 +140,12 @@ export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Pr
       discovery: count((r) => r.verb === 'discovery'),
     }),
     get: (ref) => {
-      const found = cluster.find(typeOf(ref), ref.namespace, ref.name);
+      const type = cluster.registry.byKind(
+        splitApiVersion(ref.apiVersion).group,
+        splitApiVersion(ref.apiVersion).version,
+        ref.kind,
+      );
+      const found = type && cluster.find(type, ref.namespace, ref.name);
       return found ? clone(found) : undefined;
     },
     list: (filter = {}) =>
