@@ -124,8 +124,9 @@ function mergeInto(target: JsonObject, patch: JsonObject, keyed: boolean): void 
       continue;
     }
     if (Array.isArray(value) && Array.isArray(current)) {
-      const keys = listKeys(field, value, keyed);
-      const liveKeys = listKeys(field, current, keyed);
+      // An empty list has no items to tell its keys by (ports): it takes the live list's.
+      const keys = listKeys(field, value.length > 0 ? value : current, keyed);
+      const liveKeys = listKeys(field, current.length > 0 ? current : value, keyed);
       if (keys && liveKeys && deepEqual(keys, liveKeys)) {
         for (const item of value as JsonObject[]) {
           const found = findItem(current, keyElement(item, keys));

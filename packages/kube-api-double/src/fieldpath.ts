@@ -72,7 +72,8 @@ export function fieldsOf(
   }
   if (Array.isArray(value)) {
     const keys = listKeys(fieldName(path), value, keyedLists);
-    if (!keys) {
+    // An empty list is owned as a whole, like an atomic one.
+    if (!keys || value.length === 0) {
       into.add(join(path));
       return into;
     }
@@ -141,7 +142,10 @@ export function removeAt(root: JsonObject, path: string, keep: (path: string) =>
       if (found) container.splice(found.index, 1);
     }
     const parentPath = join(elements.slice(0, depth));
-    const emptied = isObject(container) && Object.keys(container).length === 0;
+    // Like structured-merge-diff, a map or list the removal leaves empty goes too.
+    const emptied = Array.isArray(container)
+      ? container.length === 0
+      : isObject(container) && Object.keys(container).length === 0;
     if (depth === 0 || !emptied || keep(parentPath)) return;
   }
 }

@@ -113,8 +113,8 @@ function compare(
   }
   const field = path[path.length - 1]?.slice(2) ?? '';
   if (Array.isArray(a) && Array.isArray(b)) {
-    const keys = listKeys(field, a, keyed);
-    const keysB = listKeys(field, b, keyed);
+    const keys = listKeys(field, a.length > 0 ? a : b, keyed);
+    const keysB = listKeys(field, b.length > 0 ? b : a, keyed);
     if (keys && keysB && deepEqual(keys, keysB)) {
       for (const item of b as JsonObject[]) {
         const element = keyElement(item, keys);

@@ -48,6 +48,25 @@ describe('keyed lists and shared maps', () => {
     expect(containersOf('lists')).toEqual(['web']);
   });
 
+  it('removes a keyed list left empty, and owns an empty list as a whole', async () => {
+    const withEnv = deployment('emptied');
+    Object.assign(withEnv.spec.template.spec.containers[0]!, { env: [{ name: 'A', value: '1' }] });
+    await apply(withEnv);
+    await apply(deployment('emptied'));
+    expect(at(double.get(ref('emptied')), 'spec', 'template', 'spec', 'containers', 0)).not.toHaveProperty(
+      'env',
+    );
+    const noPorts = deployment('emptied');
+    noPorts.spec.template.spec.containers[0]!.ports = [];
+    await apply(noPorts);
+    const entry = double
+      .get(ref('emptied'))!
+      .metadata.managedFields!.find((m) => m.manager === 'gitops-reconciler');
+    expect(
+      at(entry!.fieldsV1, 'f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"web"}', 'f:ports'),
+    ).toEqual({});
+  });
+
   it("keeps another manager's env var and label, removes the applier's own dropped label", async () => {
     const labelled = deployment('mixed');
     labelled.metadata.labels = { ...labelled.metadata.labels, ...{ owner: 'team-a' } };
