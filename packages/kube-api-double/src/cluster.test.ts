@@ -289,6 +289,12 @@ describe('delete', () => {
     await client.core.deleteNamespacedConfigMap({ namespace: 'shop', name: 'held' });
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'held' };
     expect(double.get(ref)?.metadata.deletionTimestamp).toBeTruthy();
+    const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'held', uid: double.get(ref)!.metadata.uid! };
+    double.put({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'held-child', namespace: 'shop', ownerReferences: [owner] },
+    });
     double.edit(
       ref,
       (obj) => {
@@ -297,6 +303,7 @@ describe('delete', () => {
       'finalizer-controller',
     );
     expect(double.get(ref)).toBeUndefined();
+    expect(double.get({ ...ref, name: 'held-child' })).toBeUndefined();
   });
 });
 

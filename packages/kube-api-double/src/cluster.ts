@@ -15,6 +15,10 @@ export interface WriteOptions {
 export class Cluster {
   readonly registry = new ResourceRegistry();
   readonly store: ObjectStore;
+  /** What happens when the last finalizer of an object being deleted goes (delete.ts: the object and its dependents). */
+  finalized: (type: ResourceType, obj: KubeObject) => void = (type, obj) => {
+    this.store.remove(type, obj);
+  };
 
   constructor(historyLimit?: number) {
     this.store = new ObjectStore(historyLimit);
@@ -62,7 +66,8 @@ export class Cluster {
     if (!options.statusWrite) validate(type, previous, next);
     if (type.kind === 'CustomResourceDefinition') establish(next);
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && previous) {
-      return dryRun ? next : this.store.remove(type, previous);
+      if (!dryRun) this.finalized(type, previous);
+      return next;
     }
     const saved = this.store.write(type, previous, next, dryRun);
     if (!dryRun && type.kind === 'CustomResourceDefinition') this.registry.registerCrd(saved);

@@ -65,7 +65,7 @@ function checkPreconditions(
   }
 }
 
-function removeTree(cluster: Cluster, type: ResourceType, obj: KubeObject, policy: Propagation): void {
+export function removeTree(cluster: Cluster, type: ResourceType, obj: KubeObject, policy: Propagation): void {
   for (const dependent of dependentsOf(cluster, obj)) {
     const dependentType = typeOfObject(cluster, dependent);
     if (!dependentType) continue;

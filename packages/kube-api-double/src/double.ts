@@ -3,7 +3,7 @@ import { type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { Cluster } from './cluster.js';
-import { deleteObject } from './delete.js';
+import { deleteObject, removeTree } from './delete.js';
 import { TOKEN, kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
 import { type Failure, createHandler } from './server.js';
 import {
@@ -72,6 +72,7 @@ const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-l
 
 export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Promise<KubeApiDouble> {
   const cluster = new Cluster(options.watchHistory);
+  cluster.finalized = (type, obj) => removeTree(cluster, type, obj, 'Background');
   const requests: RecordedRequest[] = [];
   const failures: Failure[] = [];
   const watches = new Set<ServerResponse>();
