@@ -1,4 +1,5 @@
-import { type ConfigOf, apiEnv, env, serviceEnv, stageEnv } from '@gitops/config';
+import { ConfigError, type ConfigOf, apiEnv, env, serviceEnv, stageEnv } from '@gitops/config';
+import type { GitCredentials } from '@gitops/git';
 
 /** The reconciler's environment: the common variables plus its own (docs/reconciler.md). */
 export const reconcilerEnv = {
@@ -40,3 +41,20 @@ export const reconcilerEnv = {
 };
 
 export type ReconcilerConfig = ConfigOf<typeof reconcilerEnv>;
+
+/** Config repository credentials, refusing combinations that cannot be meant, as any other bad variable. */
+export function gitCredentials(config: ReconcilerConfig): GitCredentials {
+  const issues = [];
+  if (config.GIT_PASSWORD && config.GIT_PASSWORD_FILE) {
+    issues.push({ variable: 'GIT_PASSWORD_FILE', problem: 'cannot be set together with GIT_PASSWORD' });
+  }
+  if (!config.GIT_USERNAME && (config.GIT_PASSWORD || config.GIT_PASSWORD_FILE)) {
+    issues.push({ variable: 'GIT_USERNAME', problem: 'is required with GIT_PASSWORD or GIT_PASSWORD_FILE' });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    ...(config.GIT_USERNAME ? { username: config.GIT_USERNAME } : {}),
+    ...(config.GIT_PASSWORD ? { password: config.GIT_PASSWORD } : {}),
+    ...(config.GIT_PASSWORD_FILE ? { passwordFile: config.GIT_PASSWORD_FILE } : {}),
+  };
+}

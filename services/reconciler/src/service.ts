@@ -6,7 +6,7 @@ import { GitConfigRepo } from './adapters/git-config-repo.js';
 import { KubeCluster } from './adapters/kube-cluster.js';
 import { loadKubeConfig } from './adapters/kube-config.js';
 import { RedisState } from './adapters/redis-state.js';
-import { type ReconcilerConfig, reconcilerEnv } from './config.js';
+import { gitCredentials, reconcilerEnv } from './config.js';
 import { Controller } from './controller.js';
 import { SERVICE } from './events.js';
 import { reconcilerExhausted, reconcilerHandlers } from './handlers.js';
@@ -14,12 +14,6 @@ import { kustomizeCommand } from './manifests/render.js';
 import { resyncTask } from './resync.js';
 import { actionRoutes, statusRoutes } from './routes.js';
 import { RenderCache } from './sync/render-cache.js';
-
-const credentialsOf = (config: ReconcilerConfig) => ({
-  ...(config.GIT_USERNAME ? { username: config.GIT_USERNAME } : {}),
-  ...(config.GIT_PASSWORD ? { password: config.GIT_PASSWORD } : {}),
-  ...(config.GIT_PASSWORD_FILE ? { passwordFile: config.GIT_PASSWORD_FILE } : {}),
-});
 
 /** Stage 5: `config.updated`/`config.pushed` in, the cluster made to match Git, `deploy.*`, `drift.*`, `rollback.*` out. */
 export const reconciler = defineService({
@@ -32,11 +26,12 @@ export const reconciler = defineService({
     await cluster
       ?.connect()
       .catch((err) => logger.warn({ err: (err as Error).message }, 'cluster not reachable yet'));
+    const credentials = gitCredentials(config);
     const repoURLs = new Map(apps.map((app) => [app.name, app.config.repoURL]));
     const repo = new GitConfigRepo({
       dir: join(config.GITOPS_DATA_DIR, 'reconciler', hostname()),
       repoURLOf: (app) => repoURLs.get(app) ?? '',
-      access: () => gitAccess(credentialsOf(config)),
+      access: () => gitAccess(credentials),
       author: { name: config.GIT_AUTHOR_NAME, email: config.GIT_AUTHOR_EMAIL },
     });
     const controller = new Controller({

@@ -52,7 +52,10 @@ export class GitConfigRepo implements ConfigRepo {
 
   /** The branch head the remote advertises, or undefined when it cannot say. */
   async #remoteHead(tree: string, branch: string, access: GitAccess): Promise<string | undefined> {
-    const output = await execGit(['ls-remote', '--', 'origin', `refs/heads/${branch}`], { cwd: tree, access });
+    const output = await execGit(['ls-remote', '--', 'origin', `refs/heads/${branch}`], {
+      cwd: tree,
+      access,
+    });
     return output.exitCode === 0 ? /^([0-9a-f]{40,64})\t/.exec(output.stdout)?.[1] : undefined;
   }
 

@@ -257,4 +257,25 @@ describe('a sync against the Kubernetes API double', () => {
       harness = undefined;
     }
   });
+
+  it('runs one sync at a time per environment, and a newer request supersedes one still waiting', async () => {
+    harness = await startHarness(servers, {
+      healthTimeoutMs: 1500,
+      files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
+    });
+    const environment = harness.app.config.environments[0]!;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const first = harness.controller.sync(harness.app, environment, 'api');
+    await sleep(300);
+    const second = harness.controller.sync(harness.app, environment, 'config.pushed');
+    const background = harness.controller.sync(harness.app, environment, 'resync');
+    await sleep(300);
+    const third = harness.controller.sync(harness.app, environment, 'api');
+    expect(await second).toBe('superseded');
+    expect(await background).toBe('superseded');
+    expect(await first).not.toBe('superseded');
+    expect(await third).not.toBe('superseded');
+    // Both syncs deployed one commit: one pipeline id, so their events have the same ids and are stored once.
+    expect(harness.named('deploy.failed')).toHaveLength(1);
+  });
 });
