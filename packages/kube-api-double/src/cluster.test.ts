@@ -117,6 +117,51 @@ describe('discovery', () => {
   });
 });
 
+describe('CRD removal', () => {
+  it('deleting a CRD deletes its custom resources and stops serving the kind', async () => {
+    const gadgets = {
+      ...crd,
+      metadata: { name: 'gadgets.example.com' },
+      spec: {
+        ...crd.spec,
+        scope: 'Cluster',
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+      },
+    };
+    await apply(gadgets);
+    const fresh = clientsFor(double);
+    const gadget = {
+      apiVersion: 'example.com/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g' },
+      spec: { size: 1 },
+    };
+    await fresh.objects.patch(
+      gadget as KubernetesObject,
+      undefined,
+      undefined,
+      'gitops-reconciler',
+      false,
+      PatchStrategy.ServerSideApply,
+    );
+    expect(
+      double.get({ apiVersion: 'example.com/v1', kind: 'Gadget', name: 'g' })?.metadata,
+    ).not.toHaveProperty('namespace');
+    await fresh.objects.delete({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com' },
+    });
+    expect(double.list({ kind: 'Gadget' })).toEqual([]);
+    const discovery = await (
+      await fetch(`${double.url}/apis/example.com/v1`, { headers: { authorization: 'Bearer double-token' } })
+    ).json();
+    expect((discovery as { resources: { kind: string }[] }).resources.map((r) => r.kind)).not.toContain(
+      'Gadget',
+    );
+  });
+});
+
 describe('reads', () => {
   it('gets, lists per namespace and across namespaces, with label and field selectors', async () => {
     for (const [name, tier] of [
