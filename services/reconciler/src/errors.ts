@@ -38,4 +38,8 @@ export const unknownEnvironment = (app: string, environment: string) =>
 
 /** The API server refused an object (invalid, forbidden): retrying the same manifests cannot help. */
 export const applyRefused = (resource: string, status: number, message: string) =>
-  new AppError('GITOPS_RECONCILE_APPLY_REFUSED', `${resource}: ${status} ${message}`, { statusCode: 422 });
+  new AppError('GITOPS_RECONCILE_APPLY_REFUSED', `${resource}: ${status} ${message}`, {
+    statusCode: 422,
+    // A kind not found yet: its CRD was applied a moment ago and is being established.
+    retryable: status === 404,
+  });

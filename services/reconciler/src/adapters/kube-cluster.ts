@@ -22,8 +22,14 @@ class DiscoveringApi extends KubernetesObjectApi {
     client.setDefaultNamespace(kc);
     return client;
   }
-  describe(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
-    return this.resource(apiVersion, kind);
+  /** The served resource of a kind; undefined when the API server does not serve it (yet: a CRD to come). */
+  async describe(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
+    try {
+      return await this.resource(apiVersion, kind);
+    } catch (err) {
+      if (err instanceof ApiException && err.code === 404) return undefined;
+      throw err;
+    }
   }
 }
 
@@ -92,7 +98,10 @@ export class KubeCluster implements Cluster {
     const key = `${apiVersion}/${kind}/${namespace ?? ''}`;
     let informer = this.#informers.get(key);
     if (!informer) {
-      informer = this.#watch(apiVersion, kind, namespace);
+      const resource = await this.#api.describe(apiVersion, kind).catch((err) => this.#fail(err));
+      // A kind not served yet (its CRD comes with this sync) has no objects.
+      if (!resource) return [];
+      informer = this.#watch(apiVersion, kind, resource, namespace);
       this.#informers.set(key, informer);
       informer.catch(() => this.#informers.delete(key));
     }
@@ -100,9 +109,12 @@ export class KubeCluster implements Cluster {
     return list.map((object) => ({ ...object, apiVersion, kind }));
   }
 
-  async #watch(apiVersion: string, kind: string, namespace?: string): Promise<Watched> {
-    const resource = await this.#api.describe(apiVersion, kind).catch((err) => this.#fail(err));
-    if (!resource) throw clusterUnavailable(`the API server does not serve ${apiVersion} ${kind}`);
+  async #watch(
+    apiVersion: string,
+    kind: string,
+    resource: V1APIResource,
+    namespace?: string,
+  ): Promise<Watched> {
     const base = groupOf(apiVersion) ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     const path =
       resource.namespaced && namespace

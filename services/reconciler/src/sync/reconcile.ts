@@ -4,6 +4,7 @@ import type { Logger } from '@gitops/telemetry';
 import { FIELD_MANAGER } from '../adapters/field-manager.js';
 import { clusterUnavailable } from '../errors.js';
 import type { HealthStatus } from '../health/health.js';
+import { definedAmong, definedKinds, withDefinedKinds } from '../manifests/crds.js';
 import { guard } from '../manifests/guard.js';
 import { appImage } from '../manifests/image.js';
 import { type KubeObject, type ObjectRef, keyOf, refOf } from '../manifests/objects.js';
@@ -73,7 +74,7 @@ export async function desiredState(deps: ReconcileDeps, request: SyncRequest): P
     const desired = guard(objects, {
       owner: owner(request),
       destination: environment.destination,
-      scopeOf: deps.cluster?.scopeOf() ?? builtInScope,
+      scopeOf: withDefinedKinds(definedKinds(objects), deps.cluster?.scopeOf() ?? builtInScope),
       maxObjects: deps.maxObjects,
     });
     const image = appImage(desired, app.image.repository);
@@ -104,8 +105,12 @@ export async function planFor(
 }
 
 async function applyAll(cluster: Cluster, objects: KubeObject[], force: boolean): Promise<void> {
-  // Everything is dry-run first, so one invalid object stops the sync before anything changed.
-  for (const object of objects) await cluster.apply(object, { dryRun: true, force });
+  // Everything is dry-run first, so one invalid object stops the sync before anything changed; but
+  // custom resources whose CRD comes with this sync cannot be: the server learns their kind only then.
+  const defined = definedKinds(objects);
+  for (const object of objects.filter((o) => !definedAmong(defined, o))) {
+    await cluster.apply(object, { dryRun: true, force });
+  }
   for (const batch of applyBatches(objects)) {
     for (const object of batch) await withRetries(() => cluster.apply(object, { dryRun: false, force }));
   }

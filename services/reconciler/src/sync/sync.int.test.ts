@@ -278,4 +278,45 @@ describe('a sync against the Kubernetes API double', () => {
     // Both syncs deployed one commit: one pipeline id, so their events have the same ids and are stored once.
     expect(harness.named('deploy.failed')).toHaveLength(1);
   });
+
+  it('applies a CRD before the custom resources it defines, in one sync', async () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  scope: Namespaced
+  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }
+`;
+    const widget =
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: gear }\nspec: { teeth: 12 }\n';
+    harness = await startHarness(servers, {
+      clusterResources: true,
+      files: dev({
+        'kustomization.yaml': kustomization(['widget.yaml', 'crd.yaml']),
+        'crd.yaml': crd,
+        'widget.yaml': widget,
+      }),
+    });
+    await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
+    expect(harness.named('deploy.succeeded')[0]?.data).toMatchObject({
+      applied: [
+        'CustomResourceDefinition.apiextensions.k8s.io/widgets.example.com',
+        'Widget.example.com/shop/gear',
+      ],
+    });
+    expect(
+      servers.double.get({ apiVersion: 'example.com/v1', kind: 'Widget', namespace: 'shop', name: 'gear' }),
+    ).toBeDefined();
+    servers.double.remove({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'widgets.example.com',
+    });
+  });
 });
