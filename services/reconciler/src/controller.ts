@@ -5,6 +5,7 @@ import { yaml } from './diff/diff.js';
 import { unifiedDiff } from './diff/unified.js';
 import { unknownApp, unknownEnvironment } from './errors.js';
 import { keyOf, refOf } from './manifests/objects.js';
+import type { ReconcilerMetrics } from './metrics.js';
 import type { EnvironmentStatus } from './ports.js';
 import { type Applied, DriftWatcher } from './sync/drift.js';
 import { type EngineDeps, type SyncAnswer, type SyncAsk, syncOnce } from './sync/engine.js';
@@ -15,6 +16,7 @@ export interface ControllerDeps extends ReconcileDeps {
   apps: Application[];
   publish(event: GitopsEvent): Promise<void>;
   driftDebounceMs: number;
+  metrics?: ReconcilerMetrics;
 }
 
 /** The reconciler's parts a person or a timer drives: syncs, diffs, status, rollbacks, drift. */
@@ -32,7 +34,11 @@ export class Controller {
           store: deps.store,
           logger: deps.logger,
           debounceMs: deps.driftDebounceMs,
-          publish: deps.publish,
+          publish: async (event) => {
+            const action = (event.data as { action?: 'alerted' | 'healed' }).action;
+            if (action) deps.metrics?.drifted(action);
+            await deps.publish(event);
+          },
           heal: (applied: Applied) => this.#heal(applied),
         })
       : undefined;
@@ -47,6 +53,7 @@ export class Controller {
           desired: outcome.desired,
         }),
       onDegraded: (ask, outcome, status) => this.#autoRollback(ask, outcome.configCommit, status),
+      onPass: (trigger, result, ms) => deps.metrics?.synced(trigger, result, ms),
     };
   }
 

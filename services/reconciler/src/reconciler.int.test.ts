@@ -206,6 +206,10 @@ describe('the reconciler service, in-process against real NATS, Redis and git an
         headers: token ? { authorization: `Bearer ${token}` } : {},
       });
     expect((await sync()).status).toBe(401);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /^gitops_reconcile_duration_seconds_count\{trigger="config.updated",result="applied"\} [1-9]/m,
+    );
     expect((await sync(TOKEN)).status).toBe(202);
   });
 

@@ -11,6 +11,7 @@ import { Controller } from './controller.js';
 import { SERVICE } from './events.js';
 import { reconcilerExhausted, reconcilerHandlers } from './handlers.js';
 import { kustomizeCommand } from './manifests/render.js';
+import { reconcilerMetrics } from './metrics.js';
 import { resyncTask } from './resync.js';
 import { actionRoutes, statusRoutes } from './routes.js';
 import { RenderCache } from './sync/render-cache.js';
@@ -19,7 +20,7 @@ import { RenderCache } from './sync/render-cache.js';
 export const reconciler = defineService({
   service: SERVICE,
   env: reconcilerEnv,
-  create: async ({ config, apps, redis, bus, logger }) => {
+  create: async ({ config, apps, redis, bus, logger, metrics }) => {
     const kube = loadKubeConfig(config.KUBECONFIG);
     const cluster = kube.config ? new KubeCluster(kube.config, logger) : undefined;
     if (!cluster) logger.warn({ reason: kube.reason }, 'no cluster configured: status stays Unknown');
@@ -48,6 +49,7 @@ export const reconciler = defineService({
       healthTimeoutMs: config.HEALTH_TIMEOUT,
       healthPollMs: config.HEALTH_POLL,
       driftDebounceMs: config.DRIFT_DEBOUNCE,
+      metrics: reconcilerMetrics(metrics.registry),
       logger,
       publish: async (event) => {
         await bus.publish(event, { once: true });

@@ -29,6 +29,8 @@ export interface EngineDeps extends ReconcileDeps {
   /** Told when a sync starts and ends applying, and what it applied (drift is measured against it). */
   onSyncing?(ask: SyncAsk, active: boolean): void;
   onSynced?(ask: SyncAsk, outcome: SyncOutcome): void;
+  /** Told of every pass: its trigger, result and duration (metrics). */
+  onPass?(trigger: Trigger, result: 'applied' | 'noop' | 'failed' | 'error', durationMs: number): void;
   /** Called after a sync that turned Degraded (automatic rollback). */
   onDegraded?(ask: SyncAsk, outcome: SyncOutcome, status: EnvironmentStatus): Promise<void>;
 }
@@ -126,6 +128,8 @@ async function run(
       resources: health.resources,
       ...(outcome.noop ? {} : { drift: [] }),
     });
+    const passResult = health.health !== 'Healthy' ? 'failed' : outcome.noop ? 'noop' : 'applied';
+    deps.onPass?.(ask.trigger, passResult, Date.now() - started);
     if (!identity) return { events: [], outcome };
     const result = { ...outcome, health: health.health, durationMs: Date.now() - started };
     if (health.health === 'Healthy') return { events: [deploySucceeded(identity, result)], outcome };
@@ -137,6 +141,7 @@ async function run(
   } catch (err) {
     const retryable = !(err instanceof AppError) || err.retryable;
     configCommit ??= (err as { configCommit?: string }).configCommit;
+    deps.onPass?.(ask.trigger, retryable ? 'error' : 'failed', Date.now() - started);
     await statusAfter(deps, ask, {
       ...(retryable ? { sync: 'Unknown', health: 'Unknown' } : { sync: 'OutOfSync' }),
       message: describeError(err),
