@@ -171,11 +171,12 @@ export class Controller {
     return {
       configCommit: state.configCommit,
       cluster: { reachable: true },
-      resources: plan.resources.map(({ key, action, fields, diff }) => ({
+      resources: plan.resources.map(({ key, action, fields, diff, json }) => ({
         resource: key,
         action,
         fields,
         diff,
+        ...json,
       })),
       prune: plan.prune.map((ref) => ({ ...ref, willPrune: app.syncPolicy.prune })),
     };

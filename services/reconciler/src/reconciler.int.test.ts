@@ -196,7 +196,12 @@ describe('the reconciler service, in-process against real NATS, Redis and git an
       resources: unknown[];
     };
     expect(diff.resources).toEqual([
-      expect.objectContaining({ resource: 'Deployment/shop/web', action: 'unchanged' }),
+      expect.objectContaining({
+        resource: 'Deployment/shop/web',
+        action: 'unchanged',
+        desired: expect.objectContaining({ kind: 'Deployment' }),
+        live: expect.objectContaining({ kind: 'Deployment' }),
+      }),
     ]);
     expect((await fetch(`${service.url}/api/v1/apps/nope`)).status).toBe(404);
     expect((await fetch(`${service.url}/api/v1/apps/shop/diff?environment=prod`)).status).toBe(404);

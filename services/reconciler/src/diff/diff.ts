@@ -18,6 +18,8 @@ export interface ResourceDiff {
   fields: string[];
   /** Unified diff of the live object (cut to what Git sets) against the desired one, as YAML. */
   diff: string;
+  /** The two sides of `diff` as JSON, normalised, Secret values hashed (`live` absent: no live object). */
+  json: { desired: unknown; live?: unknown };
 }
 
 export interface DiffOptions {
@@ -59,7 +61,10 @@ export function diffObject(
   const key = keyOf(ref);
   const pointers = ignoredPointers(desired, options.ignoreDifferences ?? []);
   const want = withoutPointers(normalise(desired), pointers);
-  if (!live) return { key, ref, action: 'create', fields: [], diff: unifiedDiff('', yaml(want)) };
+  const sides = (projected?: unknown) => ({
+    json: { desired: masked(want), ...(projected ? { live: masked(projected) } : {}) },
+  });
+  if (!live) return { key, ref, action: 'create', fields: [], diff: unifiedDiff('', yaml(want)), ...sides() };
   const actual = withoutPointers(normalise(live), pointers);
   const projected = project(want, actual) as KubeObject;
   const fields = differingPaths(want, projected);
@@ -73,6 +78,13 @@ export function diffObject(
       setAt(projected, path, value);
     }
   }
-  if (fields.length === 0) return { key, ref, action: 'unchanged', fields, diff: '' };
-  return { key, ref, action: 'update', fields, diff: unifiedDiff(yaml(projected), yaml(want)) };
+  if (fields.length === 0) return { key, ref, action: 'unchanged', fields, diff: '', ...sides(projected) };
+  return {
+    key,
+    ref,
+    action: 'update',
+    fields,
+    diff: unifiedDiff(yaml(projected), yaml(want)),
+    ...sides(projected),
+  };
 }
