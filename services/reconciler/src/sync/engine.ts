@@ -53,7 +53,8 @@ async function pipelineOfCommit(
   ask: SyncAsk,
   configCommit: string,
 ): Promise<SyncAsk['pipeline']> {
-  if (ask.pipeline) return ask.pipeline;
+  // The branch may have moved past the trigger's commit: the events then belong to the head's pipeline.
+  if (ask.pipeline && (!ask.configCommit || ask.configCommit === configCommit)) return ask.pipeline;
   const trailers = await deps.repo
     .trailers(ask.app.name, ask.environment.branch, configCommit)
     .catch(() => ({}) as Record<string, string>);
