@@ -8,6 +8,7 @@ const LAYERS = {
   fs: 2,
   git: 2,
   testing: 2.5,
+  'kube-api-double': 2.5,
   config: 2,
   telemetry: 2,
   oci: 3,

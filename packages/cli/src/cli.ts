@@ -1,10 +1,14 @@
 import yargs, { type Argv } from 'yargs';
 import { paintFor } from './colour.js';
+import { appCommand, appsCommand } from './commands/apps.js';
 import type { Action, RegisteredCommand } from './commands/command.js';
 import { completionCommand } from './commands/completion.js';
+import { diffCommand } from './commands/diff.js';
 import { envsCommand } from './commands/envs.js';
 import { logsCommand } from './commands/logs.js';
 import { promoteCommand } from './commands/promote.js';
+import { rollbackCommand } from './commands/rollback.js';
+import { syncCommand } from './commands/sync.js';
 import { tailCommand } from './commands/tail.js';
 import { validateCommand } from './commands/validate.js';
 import { type Io, println } from './io.js';
@@ -17,6 +21,11 @@ const COMMANDS: RegisteredCommand[] = [
   logsCommand,
   promoteCommand,
   envsCommand,
+  appsCommand,
+  appCommand,
+  diffCommand,
+  syncCommand,
+  rollbackCommand,
   completionCommand,
 ];
 const NAMES = COMMANDS.map((command) => command.name);
@@ -24,7 +33,7 @@ const NO_COMMAND = `a command is needed: ${NAMES.join(', ')} (gitops --help)`;
 const GLOBAL_FLAGS = ['--help', '-h', '--version', '--color', '--no-color'];
 
 const EPILOGUE = `Flags take their defaults from the environment where one is shown ($NATS_URL, $GITOPS_APPS,
-$GITOPS_BUILDER_URL, $GITOPS_CONFIG_UPDATER_URL, $GITOPS_TOKEN). Colour only on a terminal, and never with NO_COLOR set or --no-color.
+$GITOPS_BUILDER_URL, $GITOPS_CONFIG_UPDATER_URL, $GITOPS_RECONCILER_URL, $GITOPS_TOKEN). Colour only on a terminal, and never with NO_COLOR set or --no-color.
 Exit codes: 0 done, 1 failed (or the awaited event was a failure), 2 bad command line.
 Documentation: docs/cli.md`;
 

@@ -48,18 +48,32 @@ export function resolveTargets(
 /** Applications indexed by normalised repository URL; one repository may feed several applications. */
 export class AppDirectory {
   private readonly byRepo = new Map<string, WebhookTarget[]>();
+  private readonly byConfigRepo = new Map<string, WebhookTarget[]>();
 
   constructor(targets: WebhookTarget[]) {
     for (const target of targets) {
-      const list = this.byRepo.get(target.app.source.repoKey) ?? [];
-      list.push(target);
-      this.byRepo.set(target.app.source.repoKey, list);
+      add(this.byRepo, target.app.source.repoKey, target);
+      add(this.byConfigRepo, target.app.config.repoKey, target);
     }
   }
 
   /** Every application whose repository is one of `repoURLs` (the forms a payload gives). */
   find(repoURLs: string[]): WebhookTarget[] {
-    const keys = new Set(repoURLs.map(tryNormaliseRepoUrl).filter((k): k is string => k !== undefined));
-    return [...keys].flatMap((key) => this.byRepo.get(key) ?? []);
+    return keysOf(repoURLs).flatMap((key) => this.byRepo.get(key) ?? []);
   }
+
+  /** Every application whose config repository is one of `repoURLs`: its pushes start a sync, not a build. */
+  findConfig(repoURLs: string[]): WebhookTarget[] {
+    return keysOf(repoURLs).flatMap((key) => this.byConfigRepo.get(key) ?? []);
+  }
+}
+
+const keysOf = (repoURLs: string[]) => [
+  ...new Set(repoURLs.map(tryNormaliseRepoUrl).filter((k): k is string => k !== undefined)),
+];
+
+function add(index: Map<string, WebhookTarget[]>, key: string, target: WebhookTarget): void {
+  const list = index.get(key) ?? [];
+  list.push(target);
+  index.set(key, list);
 }

@@ -43,3 +43,39 @@ export function sourceReceived(
     },
   });
 }
+
+/**
+ * A push to an application's config repository: a sync of the environments on the pushed branch, no
+ * build. The platform's own commits (the config updater's) are published too: the reconciler maps
+ * them to their pipeline by the commit's trailers, so they deploy once.
+ */
+export function configPushed(
+  provider: ProviderAdapter['name'],
+  app: string,
+  push: Push,
+  environments: string[],
+): GitopsEvent<'config.pushed'> {
+  const { ref, before, after, headCommit } = push;
+  return createEvent({
+    name: 'config.pushed',
+    service: SERVICE,
+    data: {
+      pipelineId: pipelineIdFor(app, { ref, before, after }),
+      app,
+      provider,
+      deliveryId: push.deliveryId,
+      configRepoURL: push.repoURLs[0]!,
+      ref,
+      branch: push.branch,
+      before,
+      configCommit: after,
+      environments,
+      pusher: boundedPerson(push.pusher),
+      headCommit: {
+        ...headCommit,
+        message: truncateText(headCommit.message, TEXT_LIMITS.message),
+        author: boundedPerson(headCommit.author),
+      },
+    },
+  });
+}

@@ -1,13 +1,13 @@
 import type { GitopsEvent } from '@gitops/contracts';
 import type { WebhookTarget } from './app-directory.js';
 import { webhookErrors } from './errors.js';
-import { sourceReceived } from './events.js';
+import { configPushed, sourceReceived } from './events.js';
 import type { Delivery, ProviderAdapter, WebhookRequest } from './providers/types.js';
 
 /** What a delivery leads to: nothing (with the reason), or one pipeline per application it feeds. */
 export type Plan =
   | { kind: 'ignored'; reason: string }
-  | { kind: 'start'; events: GitopsEvent<'source.received'>[] };
+  | { kind: 'start'; events: GitopsEvent<'source.received' | 'config.pushed'>[] };
 
 /** The applications this request authenticates for; throws the 401 the caller answers otherwise. */
 export function authenticate(
@@ -49,4 +49,20 @@ export function planDelivery(
     return { kind: 'ignored', reason: `branch ${push.branch} matches none of ${patterns}` };
   }
   return { kind: 'start', events: accepting.map((t) => sourceReceived(provider, t.app.name, push)) };
+}
+
+/** Pure: which syncs an authenticated push to config repositories starts (the environments on its branch). */
+export function planConfigDelivery(
+  provider: ProviderAdapter['name'],
+  delivery: Delivery,
+  targets: WebhookTarget[],
+): Plan {
+  if (delivery.kind === 'ignored') return { kind: 'ignored', reason: delivery.reason };
+  const { push } = delivery;
+  const events = targets.flatMap((t) => {
+    const environments = t.app.config.environments.filter((e) => e.branch === push.branch).map((e) => e.name);
+    return environments.length > 0 ? [configPushed(provider, t.app.name, push, environments)] : [];
+  });
+  if (events.length === 0) return { kind: 'ignored', reason: `branch ${push.branch} holds no environment` };
+  return { kind: 'start', events };
 }

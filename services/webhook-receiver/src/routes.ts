@@ -6,9 +6,11 @@ import type { AppDirectory } from './app-directory.js';
 import { webhookErrors } from './errors.js';
 import { type ProviderName, providers } from './providers/index.js';
 import type { WebhookRequest } from './providers/types.js';
-import { authenticate, oneRepository, planDelivery } from './receive.js';
+import { authenticate, oneRepository, planConfigDelivery, planDelivery } from './receive.js';
 
-export type PublishEvent = (event: GitopsEvent<'source.received'>) => Promise<{ duplicate: boolean }>;
+export type PublishEvent = (
+  event: GitopsEvent<'source.received' | 'config.pushed'>,
+) => Promise<{ duplicate: boolean }>;
 
 export interface WebhookRouteDeps {
   directory: AppDirectory;
@@ -62,21 +64,22 @@ async function handleDelivery(provider: ProviderName, request: WebhookRequest, d
   const delivery = adapter.parse(request);
   const repoURLs = delivery.kind === 'push' ? delivery.push.repoURLs : delivery.repoURLs;
   const candidates = deps.directory.find(repoURLs);
-  if (candidates.length === 0) {
+  const configCandidates = candidates.length === 0 ? deps.directory.findConfig(repoURLs) : [];
+  if (candidates.length === 0 && configCandidates.length === 0) {
     if (delivery.kind === 'ignored') return ignored(delivery.reason);
     throw webhookErrors.unknownRepository(repoURLs);
   }
-  const targets = oneRepository(authenticate(adapter, request, candidates));
-  const plan = planDelivery(provider, delivery, targets);
+  const plan =
+    candidates.length > 0
+      ? planDelivery(provider, delivery, oneRepository(authenticate(adapter, request, candidates)))
+      : planConfigDelivery(provider, delivery, authenticate(adapter, request, configCandidates));
   if (plan.kind === 'ignored') return ignored(plan.reason);
   const pipelines = [];
   for (const event of plan.events) {
     const { duplicate } = await deps.publish(event);
     const { app, pipelineId, deliveryId } = event.data;
-    deps.logger.info(
-      { app, pipelineId, deliveryId, provider, duplicate, commit: event.data.commit },
-      'pipeline started',
-    );
+    const commit = 'after' in event.data ? event.data.after : event.data.configCommit;
+    deps.logger.info({ app, pipelineId, deliveryId, provider, duplicate, commit }, 'pipeline started');
     pipelines.push({ app, pipelineId, duplicate });
   }
   const first = pipelines[0]!;

@@ -1,0 +1,33 @@
+import { println } from '../io.js';
+import {
+  type ReconcilerArgs,
+  ReconcilerClient,
+  environmentQuery,
+  reconcilerFlags,
+} from '../reconciler/client.js';
+import { defineCommand } from './command.js';
+
+/** `gitops sync <app>`: a sync now (bearer token). */
+export const syncCommand = defineCommand<ReconcilerArgs & { app: string; environment?: string }>({
+  command: 'sync <app>',
+  describe: 'sync an application environment with Git now (needs a token)',
+  flags: (yargs) =>
+    yargs
+      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
+      .option('environment', {
+        alias: 'e',
+        type: 'string',
+        requiresArg: true,
+        describe: 'default: the first',
+      })
+      .options(reconcilerFlags),
+  run: async (args, io) => {
+    const path = `api/v1/apps/${encodeURIComponent(args.app)}/sync${environmentQuery(args.environment)}`;
+    const answer = await new ReconcilerClient(args, io).request<{ environment: string }>('POST', path);
+    println(
+      io.stdout,
+      `sync of ${args.app} ${answer.environment} started (gitops app ${args.app} shows its outcome)`,
+    );
+    return 0;
+  },
+});

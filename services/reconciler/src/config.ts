@@ -1,0 +1,60 @@
+import { ConfigError, type ConfigOf, apiEnv, env, serviceEnv, stageEnv } from '@gitops/config';
+import type { GitCredentials } from '@gitops/git';
+
+/** The reconciler's environment: the common variables plus its own (docs/reconciler.md). */
+export const reconcilerEnv = {
+  ...serviceEnv(8091),
+  ...stageEnv,
+  ...apiEnv,
+  KUBECONFIG: env
+    .optional()
+    .describe(
+      'the kubeconfig of the cluster to apply to; without it the in-cluster service account, else none (status Unknown)',
+    ),
+  KUSTOMIZE_BIN: env
+    .optional()
+    .describe(
+      'the kustomize command (`kustomize`, or `kubectl kustomize`); default: `kustomize` on PATH, else `kubectl kustomize`',
+    ),
+  RESYNC_INTERVAL: env
+    .duration('3m')
+    .describe('how often every application environment is reconciled (jittered by up to 20%)'),
+  HEALTH_TIMEOUT: env
+    .duration('5m')
+    .describe(
+      'the progress deadline: how long a sync waits for Healthy before it reports deploy.failed (Degraded)',
+    ),
+  HEALTH_POLL: env.duration('500ms').describe('how often health is read from the watch caches while waiting'),
+  DRIFT_DEBOUNCE: env
+    .duration('1s')
+    .describe('how long a change to a watched object settles before drift is checked'),
+  RENDER_MAX_BYTES: env.bytes('8MiB').describe('the largest rendered manifests of one environment'),
+  RENDER_MAX_OBJECTS: env.int(2000, 1, 100000).describe('the most objects one environment may render'),
+  RECONCILE_CONCURRENCY: env
+    .int(4, 1, 64)
+    .describe('application environments reconciled at once by this replica'),
+  GIT_USERNAME: env.optional().describe('HTTP basic user for config repositories'),
+  GIT_PASSWORD: env.optional().describe('password for `GIT_USERNAME`; never logged'),
+  GIT_PASSWORD_FILE: env.optional().describe('a file holding that password instead, read at every fetch'),
+  GIT_AUTHOR_NAME: env.string('gitops-reconciler').describe('author of rollback commits'),
+  GIT_AUTHOR_EMAIL: env.string('reconciler@gitops.local').describe('e-mail of that author'),
+};
+
+export type ReconcilerConfig = ConfigOf<typeof reconcilerEnv>;
+
+/** Config repository credentials, refusing combinations that cannot be meant, as any other bad variable. */
+export function gitCredentials(config: ReconcilerConfig): GitCredentials {
+  const issues = [];
+  if (config.GIT_PASSWORD && config.GIT_PASSWORD_FILE) {
+    issues.push({ variable: 'GIT_PASSWORD_FILE', problem: 'cannot be set together with GIT_PASSWORD' });
+  }
+  if (!config.GIT_USERNAME && (config.GIT_PASSWORD || config.GIT_PASSWORD_FILE)) {
+    issues.push({ variable: 'GIT_USERNAME', problem: 'is required with GIT_PASSWORD or GIT_PASSWORD_FILE' });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    ...(config.GIT_USERNAME ? { username: config.GIT_USERNAME } : {}),
+    ...(config.GIT_PASSWORD ? { password: config.GIT_PASSWORD } : {}),
+    ...(config.GIT_PASSWORD_FILE ? { passwordFile: config.GIT_PASSWORD_FILE } : {}),
+  };
+}

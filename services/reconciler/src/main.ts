@@ -1,0 +1,4 @@
+import { runService } from '@gitops/service';
+import { reconciler } from './service.js';
+
+runService(reconciler);

@@ -1,0 +1,63 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, type Servers, deployment, startHarness, startServers } from '../test/harness.js';
+
+let servers: Servers;
+let harness: Harness | undefined;
+beforeAll(async () => {
+  servers = await startServers();
+});
+afterAll(() => servers?.stop());
+afterEach(async () => {
+  await harness?.stop();
+  harness = undefined;
+});
+
+const files = {
+  'envs/dev/kustomization.yaml': 'resources: [web.yaml]\n',
+  'envs/dev/web.yaml': deployment('web'),
+};
+
+describe('without a reachable cluster', () => {
+  it('answers status Unknown with the reason and a diff of the desired objects', async () => {
+    harness = await startHarness(servers, { files, noCluster: true });
+    const environment = harness.app.config.environments[0]!;
+    await expect(harness.controller.sync(harness.app, environment, 'resync')).rejects.toThrow(
+      /no KUBECONFIG/,
+    );
+    const [status] = await harness.controller.status(harness.app);
+    expect(status).toMatchObject({
+      sync: 'Unknown',
+      health: 'Unknown',
+      message: expect.stringContaining('no KUBECONFIG'),
+    });
+    const diff = await harness.controller.diff(harness.app, environment);
+    expect(diff.cluster).toMatchObject({ reachable: false });
+    expect(diff.resources).toEqual([
+      expect.objectContaining({ resource: 'Deployment/shop/web', action: 'unknown' }),
+    ]);
+    expect(diff.resources[0]!.diff).toContain('+kind: Deployment');
+  });
+
+  it('reports the outage, then syncs once the API server is back', async () => {
+    harness = await startHarness(servers, { files });
+    const environment = harness.app.config.environments[0]!;
+    await servers.double.down();
+    try {
+      await expect(harness.controller.sync(harness.app, environment, 'resync')).rejects.toThrow(
+        /not reachable/,
+      );
+      const [status] = await harness.controller.status(harness.app);
+      expect(status).toMatchObject({ sync: 'Unknown', health: 'Unknown' });
+    } finally {
+      await servers.double.up();
+    }
+    const stopRollout = harness.autoRollout();
+    await harness.cluster.connect();
+    await harness.controller.sync(harness.app, environment, 'resync');
+    stopRollout();
+    expect((await harness.controller.status(harness.app))[0]).toMatchObject({
+      sync: 'Synced',
+      health: 'Healthy',
+    });
+  });
+});
