@@ -1,8 +1,11 @@
-import { type Platform, author, source, startPlatform } from '@gitops/fixtures';
 // The pipeline end to end, every service as its own process, against real servers: a push to a
 // real git server, through its post-receive hook to the receiver, the builder and the image pusher,
-// to an image in a real registry. Each stage issue extends this file so the pipeline always flows
-// as far as it is built.
+// to an image in a real registry; the config updater pins its digest in the config repository, and
+// the reconciler applies that to the Kubernetes API double (the one part that is not real: no API
+// server runs here) until it is healthy. Each stage issue extends this file so the pipeline always
+// flows as far as it is built.
+import { type Platform, author, source, startPlatform } from '@gitops/fixtures';
+import { autoRollout } from '@gitops/kube-api-double';
 import { type StoredMessage, git, makeCommit, readStream } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -10,23 +13,51 @@ const dataOf = (message: StoredMessage | undefined) => (message?.json.data ?? {}
 const ofPipeline = (messages: StoredMessage[], pipelineId: string, type: string) =>
   messages.find((m) => m.json.subject === pipelineId && m.json.type === `dev.gitops.${type}.v1`);
 
+/** The config updater's commit: the digest pinned, and trailers that trace it back to the push. */
+async function expectConfigCommit(
+  configCommit: string,
+  expected: { pipelineId: string; sha: string; image: string; tag: unknown },
+) {
+  const work = platform.configWorkOf('hello');
+  await git(['fetch', '-q', 'origin', 'main'], { cwd: work });
+  const commit = await git(['log', '-1', '--format=%an <%ae>%n%B', configCommit], { cwd: work });
+  expect(commit).toContain('gitops-platform <gitops-platform@localhost>');
+  expect(commit).toContain(`deploy(hello/dev): ${expected.image}`);
+  expect(commit).toContain(`Pipeline-Id: ${expected.pipelineId}`);
+  expect(commit).toContain(`Source-Commit: ${expected.sha}`);
+  expect(commit).toContain(`Source-Repo: ${platform.repoURL('hello')}`);
+  expect(commit).toContain(`Image-Tag: ${(expected.tag as string[])[0]}`);
+  const kustomization = await git(['show', `${configCommit}:envs/dev/kustomization.yaml`], { cwd: work });
+  expect(kustomization).toContain(`digest: ${expected.image.split('@')[1]}`);
+  expect(kustomization).toContain('# The config updater pins the image below by digest.');
+}
+
+let platform: Platform;
+
 describe('a push to a real git server', () => {
-  let platform: Platform;
   let nats: Platform['nats'];
   let registry: Platform['registry'];
   let work: string;
 
+  let stopRollouts: () => void;
+
   beforeAll(async () => {
-    platform = await startPlatform();
+    platform = await startPlatform({
+      kubeApiDouble: true,
+      serviceEnv: { reconciler: { RESYNC_INTERVAL: '1h', HEALTH_POLL: '100ms' } },
+    });
     ({ nats, registry, work } = platform);
+    // The workload controllers the double does not run: every new Deployment generation rolls out.
+    stopRollouts = autoRollout(platform.double!);
   });
 
   afterAll(async () => {
+    stopRollouts?.();
     const codes = await platform?.stop();
     expect(codes, 'every service exits cleanly on SIGTERM').toEqual(codes?.map(() => 0));
   });
 
-  it('becomes source.received, build.succeeded and image.pushed, and the image pulls by digest', async () => {
+  it('becomes source.received, build.succeeded, image.pushed, config.updated and a healthy deploy', async () => {
     const sha = await makeCommit(work, source, 'feat: first commit', author);
     await git(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
 
@@ -66,6 +97,44 @@ describe('a push to a real git server', () => {
     });
     expect(manifest.status).toBe(200);
     expect(manifest.headers.get('docker-content-digest')).toBe(digest);
+
+    const image = `${registry.host}/acme/hello@${digest}`;
+    const deployed = await readStream(nats.url, 'gitops.v1.hello.deploy.succeeded', {
+      atLeast: 1,
+      timeoutMs: 60_000,
+      until: (messages) => messages.some((m) => m.json.subject === pipelineId),
+    });
+    const updated = dataOf(
+      ofPipeline(await readStream(nats.url, 'gitops.v1.hello.config.updated'), pipelineId, 'config.updated'),
+    );
+    expect(updated).toMatchObject({ commit: sha, environment: 'dev', path: 'envs/dev', image });
+    await expectConfigCommit(updated.configCommit as string, { pipelineId, sha, image, tag: pushed.tags });
+    expect(dataOf(ofPipeline(deployed, pipelineId, 'deploy.succeeded'))).toMatchObject({
+      commit: sha,
+      environment: 'dev',
+      configCommit: updated.configCommit,
+      image,
+      health: 'Healthy',
+    });
+    const live = platform.double!.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'hello',
+      name: 'hello',
+    });
+    expect(JSON.stringify(live?.spec)).toContain(`@${digest}`);
+    // The config updater's push reaches the reconciler as config.pushed too: the commit deploys once.
+    await readStream(nats.url, 'gitops.v1.hello.config.pushed', {
+      until: (messages) => messages.some((m) => dataOf(m).configCommit === updated.configCommit),
+      timeoutMs: 20_000,
+    });
+    const ofCommit = (await readStream(nats.url, 'gitops.v1.hello.deploy.>')).filter(
+      (m) => dataOf(m).configCommit === updated.configCommit,
+    );
+    expect(ofCommit.map((m) => [m.json.subject, m.json.type])).toEqual([
+      [pipelineId, 'dev.gitops.deploy.started.v1'],
+      [pipelineId, 'dev.gitops.deploy.succeeded.v1'],
+    ]);
   });
 
   it('ends in build.failed naming the failing step, and pushes no image', async () => {

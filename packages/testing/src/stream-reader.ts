@@ -45,18 +45,24 @@ async function readOnce(natsUrl: string, filter: string, stream: string): Promis
 /**
  * Every message stored in `stream` under `filter`, read back over a real connection (as the user
  * in `natsUrl`, when it names one). With
- * `atLeast`, polls until that many are stored (or `timeoutMs` passes) — for asserting on events
- * that another process publishes.
+ * `atLeast`, polls until that many are stored, and with `until` until it holds of what is stored (or
+ * `timeoutMs` passes) — for asserting on events that another process publishes.
  */
 export async function readStream(
   natsUrl: string,
   filter = 'gitops.v1.>',
-  options: { stream?: string; atLeast?: number; timeoutMs?: number } = {},
+  options: {
+    stream?: string;
+    atLeast?: number;
+    timeoutMs?: number;
+    until?: (messages: StoredMessage[]) => boolean;
+  } = {},
 ): Promise<StoredMessage[]> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
     const messages = await readOnce(natsUrl, filter, options.stream ?? 'GITOPS');
-    if (messages.length >= (options.atLeast ?? 0) || Date.now() > deadline) return messages;
+    const done = messages.length >= (options.atLeast ?? 0) && (options.until?.(messages) ?? true);
+    if (done || Date.now() > deadline) return messages;
     await sleep(100);
   }
 }

@@ -16,9 +16,16 @@ function images(value: unknown, into: string[]): string[] {
 
 /**
  * `repo@digest` of the application's image in the rendered manifests (what the config updater pins
- * and promotes), or undefined when none is pinned by digest.
+ * and promotes), or undefined when none is pinned by digest. The version tag the config updater keeps
+ * beside the digest (`repo:tag@digest`, as kustomize renders `newTag` with `digest`) is dropped.
  */
 export function appImage(objects: readonly KubeObject[], repository: string): string | undefined {
-  const all = objects.flatMap((object) => images(object.spec, []));
-  return all.find((image) => image.startsWith(`${repository}@sha256:`));
+  const pinned = new RegExp(`^${escapeRegExp(repository)}(?::[\\w][\\w.-]{0,127})?@(sha256:[0-9a-f]{64})$`);
+  for (const image of objects.flatMap((object) => images(object.spec, []))) {
+    const digest = pinned.exec(image)?.[1];
+    if (digest) return `${repository}@${digest}`;
+  }
+  return undefined;
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -86,4 +86,14 @@ describe('appImage', () => {
     expect(appImage([object('Service', 's'), cron], 'r/app')).toBe(`r/app@${digest}`);
     expect(appImage([cron], 'r/other')).toBeUndefined();
   });
+
+  it('drops the version tag kept beside the digest, and ignores a longer repository of the same prefix', () => {
+    const digest = `sha256:${'c'.repeat(64)}`;
+    const pod = (image: string) => ({ ...object('Pod', 'p'), spec: { containers: [{ name: 'x', image }] } });
+    expect(appImage([pod(`127.0.0.1:5000/r/app:main-abc1234-3@${digest}`)], '127.0.0.1:5000/r/app')).toBe(
+      `127.0.0.1:5000/r/app@${digest}`,
+    );
+    expect(appImage([pod(`r/app-two@${digest}`)], 'r/app')).toBeUndefined();
+    expect(appImage([pod('r/app:latest')], 'r/app')).toBeUndefined();
+  });
 });
