@@ -88,7 +88,14 @@ const eventRow = ({ name, event }: AnyEvent) => ({
 export interface BatchResult {
   stored: AnyEvent[];
   facts: EventFacts[];
+  /** Commit-to-deploy times of the successful deployments stored, where the commit time is known. */
+  leadTimes: Array<{ app: string; environment: string; ms: number }>;
 }
+
+const LEAD_TIMES = `
+select d.app, d.environment, ms(d.finished_at) - ms(p.commit_time) as ms
+from deployments d join pipelines p on p.pipeline_id = d.pipeline_id
+where d.id = any($1::text[]) and d.outcome = 'succeeded' and p.commit_time is not null`;
 
 async function upsert(tx: Sql, statement: string, rows: unknown[]): Promise<void> {
   if (rows.length > 0) await tx.query(statement, [json(rows)]);
@@ -114,7 +121,8 @@ export function writeBatch(db: Sql, events: AnyEvent[]): Promise<BatchResult> {
       `${s.pipeline_id}\n${s.stage}\n${s.environment}`;
     await upsert(tx, UPSERT_STAGES, foldBy(defined(facts.map((f) => f.stage)), stageKey, mergeStage));
     await upsert(tx, UPSERT_BUILDS, foldBy(defined(facts.map((f) => f.build)), (b) => b.pipeline_id, mergeBuild));
-    await upsert(tx, INSERT_DEPLOYMENTS, defined(facts.map((f) => f.deployment)));
+    const deployments = defined(facts.map((f) => f.deployment));
+    await upsert(tx, INSERT_DEPLOYMENTS, deployments);
     await upsert(tx, MARK_ROLLED_BACK, defined(facts.map((f) => f.rollback)));
     const records = chain(head!, defined(stored.map(auditEntryOf)));
     if (records.length > 0) {
@@ -122,6 +130,8 @@ export function writeBatch(db: Sql, events: AnyEvent[]): Promise<BatchResult> {
       const last = records[records.length - 1]!;
       await tx.query('update ledger_head set seq = $1, hash = $2 where id = 1', [last.seq, last.hash]);
     }
-    return { stored, facts };
+    const leadTimes =
+      deployments.length > 0 ? await tx.query<BatchResult['leadTimes'][number]>(LEAD_TIMES, [deployments.map((d) => d.id)]) : [];
+    return { stored, facts, leadTimes };
   });
 }
