@@ -13,6 +13,9 @@ export const metricsEnv = {
   DATABASE_POOL_SIZE: env.int(10, 1, 100).describe('PostgreSQL connections of one replica'),
   INGEST_BATCH: env.int(500, 1, 5000).describe('events stored per transaction at most'),
   INGEST_WAIT: env.duration('50ms').describe('how long a batch waits to fill before it is stored'),
+  INGEST_ACK_WAIT: env
+    .duration('30s')
+    .describe('a batch not acked this long (the replica died) is redelivered; batches are stored well within it'),
   AUDIT_RETENTION: env
     .oneOf(RETENTIONS, '7y')
     .describe('how long compliance ledger records are kept (`1y` to `7y`); older ones are pruned daily'),

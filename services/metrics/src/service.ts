@@ -28,6 +28,7 @@ export const metricsService = defineService({
       db,
       maxBatch: config.INGEST_BATCH,
       maxWaitMs: config.INGEST_WAIT,
+      ackWaitMs: config.INGEST_ACK_WAIT,
       onStored: (result) => {
         observe(result);
         if (result.stored.length > 0) stored.notify();

@@ -12,6 +12,7 @@ export interface IngestOptions {
   db: Sql;
   maxBatch: number;
   maxWaitMs: number;
+  ackWaitMs: number;
   /** Called after each committed batch (metrics, SSE wake-ups). */
   onStored(result: BatchResult): void;
 }
@@ -26,7 +27,7 @@ export function ingestTask(options: IngestOptions): BackgroundTask {
   return {
     async start() {
       consumer = await options.bus.consumeBatches(
-        { durable: DURABLE, filterSubject: `${SUBJECT_PREFIX}.>`, maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs },
+        { durable: DURABLE, filterSubject: `${SUBJECT_PREFIX}.>`, maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs, ackWaitMs: options.ackWaitMs },
         async (batch) => options.onStored(await writeBatch(options.db, batch.map((item) => item.event))),
       );
     },
