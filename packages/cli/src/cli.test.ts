@@ -55,7 +55,7 @@ describe('the gitops command line', () => {
     await expectUsageError(['validate', 'a.yaml', 'b.yaml'], 'gitops validate: unexpected argument b.yaml');
     await expectUsageError(
       ['deploy'],
-      'gitops: unknown command deploy (commands: validate, tail, logs, completion)',
+      'gitops: unknown command deploy (commands: validate, tail, logs, pipelines, pipeline, dora, audit, completion)',
     );
     await expectUsageError(
       [],

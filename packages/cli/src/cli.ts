@@ -1,15 +1,28 @@
 import yargs, { type Argv } from 'yargs';
 import { paintFor } from './colour.js';
 import type { Action, RegisteredCommand } from './commands/command.js';
+import { auditCommand } from './commands/audit.js';
 import { completionCommand } from './commands/completion.js';
+import { doraCommand } from './commands/dora.js';
 import { logsCommand } from './commands/logs.js';
+import { pipelineCommand } from './commands/pipeline.js';
+import { pipelinesCommand } from './commands/pipelines.js';
 import { tailCommand } from './commands/tail.js';
 import { validateCommand } from './commands/validate.js';
 import { type Io, println } from './io.js';
 import { UsageError, usageProblem } from './usage.js';
 import { cliVersion } from './version.js';
 
-const COMMANDS: RegisteredCommand[] = [validateCommand, tailCommand, logsCommand, completionCommand];
+const COMMANDS: RegisteredCommand[] = [
+  validateCommand,
+  tailCommand,
+  logsCommand,
+  pipelinesCommand,
+  pipelineCommand,
+  doraCommand,
+  auditCommand,
+  completionCommand,
+];
 const NAMES = COMMANDS.map((command) => command.name);
 const NO_COMMAND = `a command is needed: ${NAMES.join(', ')} (gitops --help)`;
 const GLOBAL_FLAGS = ['--help', '-h', '--version', '--color', '--no-color'];
