@@ -59,7 +59,7 @@ describe('the gitops command line', () => {
     );
     await expectUsageError(
       [],
-      'gitops: a command is needed: validate, tail, logs, completion (gitops --help)',
+      'gitops: a command is needed: validate, tail, logs, pipelines, pipeline, dora, audit, completion (gitops --help)',
     );
   });
 
