@@ -11,7 +11,11 @@ const txSql = (tx: Transaction): Sql => ({
 /** The embedded store: PostgreSQL compiled to WebAssembly, in this process, its files under `dir` (memory if undefined). */
 export async function pgliteDatabase(dir?: string): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  return pgliteStore(await PGlite.create(dir));
+}
+
+/** A store on an open PGlite (the benchmark COPYs into the same one). */
+export function pgliteStore(db: PGlite): Database {
   return {
     kind: 'pglite',
     query: async <T>(text: string, params?: unknown[]) => (await db.query<T>(text, params)).rows,

@@ -1,5 +1,5 @@
 import type { Sql } from '../ports.js';
-import { Where } from '../queries/where.js';
+import { Where, limit } from '../queries/where.js';
 import type { AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS, toRecord } from './ledger.js';
 
@@ -19,7 +19,7 @@ export async function auditRecords(db: Sql, filter: AuditFilter): Promise<AuditR
     .add('at < $?', filter.to.toISOString())
     .add('app = $?', filter.app)
     .add('seq > $?', filter.afterSeq);
-  const rows = await db.query(`select ${AUDIT_COLUMNS} from audit ${where} order by seq limit ${where.param(filter.limit)}`, where.params);
+  const rows = await db.query(`select ${AUDIT_COLUMNS} from audit ${where} order by seq ${limit(filter.limit)}`, where.params);
   return rows.map((row) => toRecord(row as Parameters<typeof toRecord>[0]));
 }
 

@@ -1,5 +1,5 @@
 import type { Sql } from '../ports.js';
-import { Where, iso } from './where.js';
+import { Where, iso, limit } from './where.js';
 
 export interface Range {
   app?: string | undefined;
@@ -84,7 +84,7 @@ async function coverageSeries(db: Sql, filter: Range) {
        select app, branch, pipeline_id, ms(finished_at) as at, coverage,
          lag(coverage) over (partition by app, branch order by finished_at) as previous
        from builds ${where}
-       order by finished_at desc limit ${where.param(COVERAGE_POINTS)}
+       order by finished_at desc ${limit(COVERAGE_POINTS)}
      ) recent order by app, branch, at`,
     where.params,
   );

@@ -11,7 +11,7 @@ export class Where {
     return this;
   }
 
-  /** The next parameter's placeholder, for LIMIT and the like. */
+  /** The next parameter's placeholder. */
   param(value: unknown): string {
     this.params.push(value);
     return `$${this.params.length}`;
@@ -21,6 +21,15 @@ export class Where {
     return this.#clauses.length > 0 ? `where ${this.#clauses.join(' and ')}` : '';
   }
 }
+
+/**
+ * A LIMIT as a literal, so PostgreSQL plans for it (a parameter can turn into a generic plan that
+ * sorts the whole table); only integers pass.
+ */
+export const limit = (n: number) => {
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`limit ${n} is not a positive integer`);
+  return `limit ${n}`;
+};
 
 export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 

@@ -22,9 +22,8 @@ create table events (
   stored_at timestamptz not null default now(),
   envelope jsonb not null
 );
+-- The SSE stream by app; by type it walks seq (a live tail reads few rows).
 create index events_app_seq on events (app, seq);
-create index events_name_seq on events (name, seq);
-create index events_pipeline on events (pipeline_id, seq);
 
 create table pipelines (
   pipeline_id text primary key,
