@@ -26,7 +26,8 @@ const BATCH = 500;
 const COPY_CHUNK = 20_000;
 const SHAPE = { apps: 100, days: 90, end: Date.parse('2026-12-01T00:00:00Z') };
 const COPY_TABLE = 'create table events_copy (like events including all)';
-const COPY_SQL = 'copy events_copy (id, name, app, pipeline_id, environment, time, envelope) from %s with (format csv)';
+const COPY_SQL =
+  'copy events_copy (id, name, app, pipeline_id, environment, time, envelope) from %s with (format csv)';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const seconds = async (fn: () => Promise<unknown>) => {
@@ -82,7 +83,8 @@ async function copyPglite(db: PGlite, total: number) {
   }
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 
 async function timeQuery(run: () => Promise<unknown>) {
   for (let i = 0; i < 3; i++) await run();
@@ -97,9 +99,11 @@ async function timeQuery(run: () => Promise<unknown>) {
 }
 
 const QUERIES = {
-  'DORA, one app': (db: Database, range: { from: Date; to: Date }) => doraMetrics(db, { ...range, app: 'app-042' }),
+  'DORA, one app': (db: Database, range: { from: Date; to: Date }) =>
+    doraMetrics(db, { ...range, app: 'app-042' }),
   'DORA, all apps': (db: Database, range: { from: Date; to: Date }) => doraMetrics(db, range),
-  'builds, one app': (db: Database, range: { from: Date; to: Date }) => buildMetrics(db, { ...range, app: 'app-042' }),
+  'builds, one app': (db: Database, range: { from: Date; to: Date }) =>
+    buildMetrics(db, { ...range, app: 'app-042' }),
   'builds, all apps': (db: Database, range: { from: Date; to: Date }) => buildMetrics(db, range),
   'pipelines page, one app': (db: Database) => listPipelines(db, { app: 'app-042', limit: 50 }),
   'pipelines page, all apps': (db: Database) => listPipelines(db, { limit: 50 }),
@@ -156,13 +160,20 @@ out(`## bench/metrics (${SHAPE.apps} apps, ${SHAPE.days} days, batches of ${BATC
 out();
 out('| store | events | bare COPY events/s | ingest events/s | ingest / COPY |');
 out('| --- | ---: | ---: | ---: | ---: |');
-for (const r of results) out(`| ${r.kind} | ${fmt(r.total)} | ${fmt(r.copyRate)} | ${fmt(r.ingestRate)} | ${(r.ingestRate / r.copyRate).toFixed(2)} |`);
+for (const r of results)
+  out(
+    `| ${r.kind} | ${fmt(r.total)} | ${fmt(r.copyRate)} | ${fmt(r.ingestRate)} | ${(r.ingestRate / r.copyRate).toFixed(2)} |`,
+  );
 out();
 out(`| query over 90 days | ${results.map((r) => `${r.kind} p50 ms | ${r.kind} p99 ms`).join(' | ')} |`);
 out(`| --- | ${results.map(() => '---: | ---:').join(' | ')} |`);
 for (const name of Object.keys(QUERIES)) {
-  out(`| ${name} | ${results.map((r) => `${r.queries[name]!.p50.toFixed(1)} | ${r.queries[name]!.p99.toFixed(1)}`).join(' | ')} |`);
+  out(
+    `| ${name} | ${results.map((r) => `${r.queries[name]!.p50.toFixed(1)} | ${r.queries[name]!.p99.toFixed(1)}`).join(' | ')} |`,
+  );
 }
 const pgResult = results[0]!;
 out();
-out(`Goals on PostgreSQL: ingest >= 0.5 x COPY: ${pgResult.ingestRate / pgResult.copyRate >= 0.5 ? 'met' : 'NOT met'}; every query p99 < 100 ms: ${Object.values(pgResult.queries).every((q) => q.p99 < 100) ? 'met' : 'NOT met'}.`);
+out(
+  `Goals on PostgreSQL: ingest >= 0.5 x COPY: ${pgResult.ingestRate / pgResult.copyRate >= 0.5 ? 'met' : 'NOT met'}; every query p99 < 100 ms: ${Object.values(pgResult.queries).every((q) => q.p99 < 100) ? 'met' : 'NOT met'}.`,
+);

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { STREAM_NAME, subjectFor } from '@gitops/contracts';
-import { type Inspector, type NatsServer, inspect, sourceReceived, startNatsServer, testLogger, uniqueApp } from '@gitops/testing';
+import {
+  type Inspector,
+  type NatsServer,
+  inspect,
+  sourceReceived,
+  startNatsServer,
+  testLogger,
+  uniqueApp,
+} from '@gitops/testing';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,7 +21,12 @@ describe('bus.consumeBatches', () => {
   let look: Inspector;
   const buses: Bus[] = [];
   const open = async () => {
-    const bus = await connectBus({ servers: [nats.url], name: 'test', logger: testLogger(), reconnectTimeWaitMs: 100 });
+    const bus = await connectBus({
+      servers: [nats.url],
+      name: 'test',
+      logger: testLogger(),
+      reconnectTimeWaitMs: 100,
+    });
     buses.push(bus);
     return bus;
   };
@@ -43,9 +56,12 @@ describe('bus.consumeBatches', () => {
     for (const event of events) await bus.publish(event);
     const batches: string[][] = [];
     const durable = `test-${randomUUID()}`;
-    await bus.consumeBatches({ durable, filterSubject: subjectFor(app, 'source.received'), maxBatch: 10, maxWaitMs: 20 }, async (batch) => {
-      batches.push(batch.map((item) => item.event.event.id));
-    });
+    await bus.consumeBatches(
+      { durable, filterSubject: subjectFor(app, 'source.received'), maxBatch: 10, maxWaitMs: 20 },
+      async (batch) => {
+        batches.push(batch.map((item) => item.event.event.id));
+      },
+    );
     await settled(durable);
     expect(batches.flat()).toEqual(events.map((event) => event.id));
     expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThanOrEqual(10);
@@ -86,9 +102,12 @@ describe('bus.consumeBatches', () => {
     await bus.publish(event);
     const durable = `test-${randomUUID()}`;
     const seen: string[] = [];
-    await bus.consumeBatches({ durable, filterSubject: subjectFor(app, 'source.received'), maxWaitMs: 20 }, async (batch) => {
-      seen.push(...batch.map((item) => item.event.event.id));
-    });
+    await bus.consumeBatches(
+      { durable, filterSubject: subjectFor(app, 'source.received'), maxWaitMs: 20 },
+      async (batch) => {
+        seen.push(...batch.map((item) => item.event.event.id));
+      },
+    );
     await settled(durable);
     expect(seen).toEqual([event.id]);
     expect(await look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM)).toBeTruthy();

@@ -164,7 +164,10 @@ export class BatchConsumer {
   async #deadLetter(msg: JsMsg, err: unknown): Promise<void> {
     try {
       await deadLetter(this.deps.js, msg, this.#settings.durable, 'invalid-payload', err);
-      this.deps.logger.error({ seq: msg.seq, subject: msg.subject, error: describeError(err) }, 'dead-lettered');
+      this.deps.logger.error(
+        { seq: msg.seq, subject: msg.subject, error: describeError(err) },
+        'dead-lettered',
+      );
     } catch (publishErr) {
       msg.nak(this.#settings.retryDelayMs);
       this.deps.logger.error({ seq: msg.seq, err: publishErr }, 'dead-lettering failed; will retry');

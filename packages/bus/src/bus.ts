@@ -8,9 +8,9 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
+import { type BatchConsumeOptions, BatchConsumer, type BatchHandler } from './batch-consumer.js';
 import { type NatsEndpoint, natsClientOptions, shownServers } from './connect-options.js';
 import type { ConsumeOptions, ConsumerHandle, DeliveryHandler } from './consume-options.js';
-import { type BatchConsumeOptions, BatchConsumer, type BatchHandler } from './batch-consumer.js';
 import { ConsumerLoop } from './consumer.js';
 import { busUnavailable } from './errors.js';
 import { Ledger } from './ledger.js';

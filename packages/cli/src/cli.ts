@@ -1,7 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { paintFor } from './colour.js';
-import type { Action, RegisteredCommand } from './commands/command.js';
 import { auditCommand } from './commands/audit.js';
+import type { Action, RegisteredCommand } from './commands/command.js';
 import { completionCommand } from './commands/completion.js';
 import { doraCommand } from './commands/dora.js';
 import { logsCommand } from './commands/logs.js';

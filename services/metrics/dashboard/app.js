@@ -51,10 +51,30 @@ async function renderDora() {
     title.textContent = `${env.environment} · ${env.deployments} deployments`;
     group.append(
       title,
-      tile('Deployment frequency', `${env.deploymentFrequency.perDay.toFixed(2)} / day`, env.deploymentFrequency.level, 'successful deploys per day'),
-      tile('Lead time for changes', duration(env.leadTimeMs?.median), env.leadTimeMs?.level, `p90 ${duration(env.leadTimeMs?.p90)}`),
-      tile('Change failure rate', percent(env.changeFailureRate?.rate), env.changeFailureRate?.level, 'failed or rolled back'),
-      tile('Recovery time', duration(env.recoveryTimeMs?.median), env.recoveryTimeMs?.level, 'failure to next good deploy'),
+      tile(
+        'Deployment frequency',
+        `${env.deploymentFrequency.perDay.toFixed(2)} / day`,
+        env.deploymentFrequency.level,
+        'successful deploys per day',
+      ),
+      tile(
+        'Lead time for changes',
+        duration(env.leadTimeMs?.median),
+        env.leadTimeMs?.level,
+        `p90 ${duration(env.leadTimeMs?.p90)}`,
+      ),
+      tile(
+        'Change failure rate',
+        percent(env.changeFailureRate?.rate),
+        env.changeFailureRate?.level,
+        'failed or rolled back',
+      ),
+      tile(
+        'Recovery time',
+        duration(env.recoveryTimeMs?.median),
+        env.recoveryTimeMs?.level,
+        'failure to next good deploy',
+      ),
       tile('Rework rate', percent(env.reworkRate), undefined, 'unplanned deploys'),
     );
     box.append(group);
@@ -64,10 +84,24 @@ async function renderDora() {
 async function renderBuilds() {
   const builds = await get(`/api/v1/metrics/builds?${range()}`);
   $('build-summary').textContent =
-    `${builds.total} builds · ${percent(builds.successRate)} succeeded · p50 ${duration(builds.durationMs.p50)} · p90 ${duration(builds.durationMs.p90)}` +
-    (Object.keys(builds.failureClasses).length ? ` · failures: ${Object.entries(builds.failureClasses).map(([k, v]) => `${k} ${v}`).join(', ')}` : '');
-  const series = builds.coverage.flatMap((s) => s.points.map((p) => ({ x: Date.parse(p.at), y: p.coverage, drop: p.drop, series: `${s.app}/${s.branch}` })));
-  $('coverage-chart').replaceChildren(lineChart(series, { yLabel: '%', flag: (p) => p.drop, format: (v) => v.toFixed(0) }));
+    `${builds.total} builds · ${percent(builds.successRate)} succeeded · p50 ${duration(builds.durationMs.p50)} · p90 ${duration(builds.durationMs.p90)}${
+      Object.keys(builds.failureClasses).length
+        ? ` · failures: ${Object.entries(builds.failureClasses)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`
+        : ''
+    }`;
+  const series = builds.coverage.flatMap((s) =>
+    s.points.map((p) => ({
+      x: Date.parse(p.at),
+      y: p.coverage,
+      drop: p.drop,
+      series: `${s.app}/${s.branch}`,
+    })),
+  );
+  $('coverage-chart').replaceChildren(
+    lineChart(series, { yLabel: '%', flag: (p) => p.drop, format: (v) => v.toFixed(0) }),
+  );
 }
 
 function renderBuildChart(pipelines) {
@@ -75,7 +109,11 @@ function renderBuildChart(pipelines) {
     .filter((p) => p.build?.durationMs)
     .slice(0, 40)
     .reverse()
-    .map((p) => ({ value: p.build.durationMs, kind: p.build.outcome, title: `${p.id}: ${duration(p.build.durationMs)}` }));
+    .map((p) => ({
+      value: p.build.durationMs,
+      kind: p.build.outcome,
+      title: `${p.id}: ${duration(p.build.durationMs)}`,
+    }));
   $('build-chart').replaceChildren(barChart(bars, { format: (v) => duration(v) }));
 }
 
@@ -83,14 +121,22 @@ async function renderPipelines() {
   const query = new URLSearchParams({ limit: '25' });
   if ($('app').value) query.set('app', $('app').value);
   const { pipelines } = await get(`/api/v1/pipelines?${query}`);
-  const detailed = await Promise.all(pipelines.map((p) => get(`/api/v1/pipelines/${encodeURIComponent(p.id)}`)));
+  const detailed = await Promise.all(
+    pipelines.map((p) => get(`/api/v1/pipelines/${encodeURIComponent(p.id)}`)),
+  );
   const body = $('pipelines').querySelector('tbody');
   body.replaceChildren();
   if (detailed.length === 0) body.innerHTML = '<tr><td colspan="6" class="empty">no pipelines yet</td></tr>';
   for (const p of detailed) {
     const row = document.createElement('tr');
     row.dataset.pipeline = p.id;
-    for (const text of [p.id, p.app, p.commit?.slice(0, 7) ?? '–', p.startedAt.replace('T', ' ').slice(0, 19), p.status]) {
+    for (const text of [
+      p.id,
+      p.app,
+      p.commit?.slice(0, 7) ?? '–',
+      p.startedAt.replace('T', ' ').slice(0, 19),
+      p.status,
+    ]) {
       const cell = document.createElement('td');
       cell.textContent = text;
       row.append(cell);
@@ -102,7 +148,10 @@ async function renderPipelines() {
     body.append(row);
   }
   renderBuildChart(
-    detailed.map((p) => ({ id: p.id, build: p.stages.find((s) => s.stage === 'build' && s.outcome !== 'running') })),
+    detailed.map((p) => ({
+      id: p.id,
+      build: p.stages.find((s) => s.stage === 'build' && s.outcome !== 'running'),
+    })),
   );
 }
 
@@ -126,7 +175,17 @@ function live() {
   source.onopen = () => $('live').classList.remove('off');
   source.onerror = () => $('live').classList.add('off');
   source.onmessage = refreshSoon;
-  for (const type of ['source.received', 'build.succeeded', 'build.failed', 'image.pushed', 'config.updated', 'deploy.succeeded', 'deploy.failed', 'promotion.approved', 'rollback.completed']) {
+  for (const type of [
+    'source.received',
+    'build.succeeded',
+    'build.failed',
+    'image.pushed',
+    'config.updated',
+    'deploy.succeeded',
+    'deploy.failed',
+    'promotion.approved',
+    'rollback.completed',
+  ]) {
     source.addEventListener(type, refreshSoon);
   }
   return source;

@@ -10,7 +10,7 @@ export function svg(width, height, children) {
   return root;
 }
 
-export function el(name, attributes = {}, text) {
+export function el(name, attributes, text) {
   const node = document.createElementNS(NS, name);
   for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
   if (text !== undefined) node.textContent = text;
@@ -18,7 +18,10 @@ export function el(name, attributes = {}, text) {
 }
 
 /** A line over (x, y) points, with dots; `flag(point)` marks a dot red (a coverage drop). */
-export function lineChart(points, { width = 480, height = 160, yLabel = '', flag = () => false, format = (v) => v } = {}) {
+export function lineChart(
+  points,
+  { width = 480, height = 160, yLabel = '', flag = () => false, format = (v) => v } = {},
+) {
   if (points.length === 0) return emptyChart(width, height);
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
@@ -48,7 +51,13 @@ export function barChart(bars, { width = 480, height = 160, format = (v) => v } 
     el('text', { x: 2, y: 12, class: 'label' }, format(top)),
     ...bars.map((b, i) => {
       const h = (b.value / top) * (height - 30);
-      const rect = el('rect', { x: 40 + i * step + 1, y: height - 20 - h, width: Math.max(step - 2, 1), height: h, class: `bar ${b.kind}` });
+      const rect = el('rect', {
+        x: 40 + i * step + 1,
+        y: height - 20 - h,
+        width: Math.max(step - 2, 1),
+        height: h,
+        class: `bar ${b.kind}`,
+      });
       rect.appendChild(el('title', {}, b.title));
       return rect;
     }),
@@ -56,12 +65,17 @@ export function barChart(bars, { width = 480, height = 160, format = (v) => v } 
 }
 
 function emptyChart(width, height) {
-  return svg(width, height, [el('text', { x: width / 2, y: height / 2, class: 'label', 'text-anchor': 'middle' }, 'no data yet')]);
+  return svg(width, height, [
+    el('text', { x: width / 2, y: height / 2, class: 'label', 'text-anchor': 'middle' }, 'no data yet'),
+  ]);
 }
 
 /** A pipeline's stages on one time axis. */
 export function timeline(stages, { width = 360, height = 18 } = {}) {
-  const times = stages.flatMap((s) => [s.startedAt, s.endedAt]).filter(Boolean).map(Date.parse);
+  const times = stages
+    .flatMap((s) => [s.startedAt, s.endedAt])
+    .filter(Boolean)
+    .map(Date.parse);
   if (times.length === 0) return svg(width, height, []);
   const start = Math.min(...times);
   const span = Math.max(Math.max(...times) - start, 1);
@@ -72,8 +86,17 @@ export function timeline(stages, { width = 360, height = 18 } = {}) {
     stages.map((s) => {
       const from = x(s.startedAt ?? s.endedAt);
       const to = x(s.endedAt ?? s.startedAt);
-      const rect = el('rect', { x: from, y: 3, width: Math.max(to - from, 3), height: height - 6, rx: 2, class: `stage ${s.outcome}` });
-      rect.appendChild(el('title', {}, `${s.stage}${s.environment ? ` ${s.environment}` : ''}: ${s.outcome}`));
+      const rect = el('rect', {
+        x: from,
+        y: 3,
+        width: Math.max(to - from, 3),
+        height: height - 6,
+        rx: 2,
+        class: `stage ${s.outcome}`,
+      });
+      rect.appendChild(
+        el('title', {}, `${s.stage}${s.environment ? ` ${s.environment}` : ''}: ${s.outcome}`),
+      );
       return rect;
     }),
   );

@@ -15,7 +15,9 @@ export const metricsEnv = {
   INGEST_WAIT: env.duration('50ms').describe('how long a batch waits to fill before it is stored'),
   INGEST_ACK_WAIT: env
     .duration('30s')
-    .describe('a batch not acked this long (the replica died) is redelivered; batches are stored well within it'),
+    .describe(
+      'a batch not acked this long (the replica died) is redelivered; batches are stored well within it',
+    ),
   AUDIT_RETENTION: env
     .oneOf(RETENTIONS, '7y')
     .describe('how long compliance ledger records are kept (`1y` to `7y`); older ones are pruned daily'),

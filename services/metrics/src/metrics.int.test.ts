@@ -1,5 +1,5 @@
-import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
 import type { GitopsEvent } from '@gitops/contracts';
+import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { metricsService } from './service.js';
 import { type TestDatabase, stores } from './test/databases.js';
@@ -10,14 +10,19 @@ describe.each(stores)('the metrics service on $kind', ({ open }) => {
   let bus: BusFixture;
   let store: TestDatabase;
   let service: Awaited<ReturnType<typeof startServiceFixture>>;
-  const get = async (path: string) => {
+  // biome-ignore lint/suspicious/noExplicitAny: API answers read in assertions
+  const get = async (path: string): Promise<{ status: number; body: any }> => {
     const response = await fetch(`${service.url}${path}`);
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: await response.json() };
   };
   const publish = async (events: Array<{ event: GitopsEvent }>) => {
     for (const { event } of events) await bus.bus.publish(event);
   };
-  const history = deliveredPipeline({ app: 'web', id: 'web-1', commit: 7, committed: at('2026-01-02T00:00:00Z') }, 'prod', at('2026-01-02T01:00:00Z'));
+  const history = deliveredPipeline(
+    { app: 'web', id: 'web-1', commit: 7, committed: at('2026-01-02T00:00:00Z') },
+    'prod',
+    at('2026-01-02T01:00:00Z'),
+  );
 
   beforeAll(async () => {
     bus = await startBusFixture({ platformUsers: true });
@@ -27,7 +32,11 @@ describe.each(stores)('the metrics service on $kind', ({ open }) => {
       bus,
       redisUrl: 'redis://127.0.0.1:1',
       apps: [],
-      env: { ...bus.envAs('metrics'), ...(store.url ? { DATABASE_URL: store.url } : {}), INGEST_WAIT: '10ms' },
+      env: {
+        ...bus.envAs('metrics'),
+        ...(store.url ? { DATABASE_URL: store.url } : {}),
+        INGEST_WAIT: '10ms',
+      },
     });
   });
   afterAll(async () => {
@@ -46,7 +55,13 @@ describe.each(stores)('the metrics service on $kind', ({ open }) => {
       expect(body.stages).toHaveLength(5);
       return body;
     });
-    expect(found.stages.map((s: { stage: string }) => s.stage)).toEqual(['source', 'build', 'image', 'config', 'deploy']);
+    expect(found.stages.map((s: { stage: string }) => s.stage)).toEqual([
+      'source',
+      'build',
+      'image',
+      'config',
+      'deploy',
+    ]);
     const list = await get('/api/v1/pipelines?app=web');
     expect(list.body.pipelines.map((p: { id: string }) => p.id)).toEqual(['web-1']);
     const audit = await get('/api/v1/audit?app=web&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z');
@@ -56,10 +71,14 @@ describe.each(stores)('the metrics service on $kind', ({ open }) => {
 
   it('pages pipelines with a cursor', async () => {
     const more = [2, 3, 4].flatMap((n) =>
-      pipeline({ app: 'paged', id: `paged-${n}`, commit: n, committed: at('2026-01-03T00:00:00Z') }).received(at(`2026-01-0${n}T00:00:00Z`)),
+      pipeline({ app: 'paged', id: `paged-${n}`, commit: n, committed: at('2026-01-03T00:00:00Z') }).received(
+        at(`2026-01-0${n}T00:00:00Z`),
+      ),
     );
     await publish(more);
-    await vi.waitFor(async () => expect((await get('/api/v1/pipelines?app=paged')).body.pipelines).toHaveLength(3));
+    await vi.waitFor(async () =>
+      expect((await get('/api/v1/pipelines?app=paged')).body.pipelines).toHaveLength(3),
+    );
     const first = await get('/api/v1/pipelines?app=paged&limit=2');
     expect(first.body.pipelines.map((p: { id: string }) => p.id)).toEqual(['paged-4', 'paged-3']);
     const second = await get(`/api/v1/pipelines?app=paged&limit=2&cursor=${first.body.nextCursor}`);
@@ -67,20 +86,40 @@ describe.each(stores)('the metrics service on $kind', ({ open }) => {
   });
 
   it('answers 400 naming the bad parameter', async () => {
-    expect(await get('/api/v1/pipelines?limit=0')).toMatchObject({ status: 400, body: { message: expect.stringContaining('limit') } });
-    expect(await get('/api/v1/pipelines?cursor=nonsense')).toMatchObject({ status: 400, body: { message: expect.stringContaining('cursor') } });
-    expect(await get('/api/v1/metrics/dora?from=yesterday')).toMatchObject({ status: 400, body: { message: expect.stringContaining('from') } });
-    expect(await get('/api/v1/events?type=deploy.exploded')).toMatchObject({ status: 400, body: { message: expect.stringContaining('type') } });
+    expect(await get('/api/v1/pipelines?limit=0')).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining('limit') },
+    });
+    expect(await get('/api/v1/pipelines?cursor=nonsense')).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining('cursor') },
+    });
+    expect(await get('/api/v1/metrics/dora?from=yesterday')).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining('from') },
+    });
+    expect(await get('/api/v1/events?type=deploy.exploded')).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining('type') },
+    });
     expect(await get('/api/v1/pipelines/none')).toMatchObject({ status: 404 });
   });
 
   it('streams events filtered by app and type, resuming after Last-Event-ID', async () => {
     const app = `live-${store.url ? 'pg' : 'pglite'}`;
     const p = pipeline({ app, id: `${app}-1`, commit: 9, committed: at('2026-01-04T00:00:00Z') });
-    const events = [p.received(at('2026-01-04T00:01:00Z')), p.buildStarted(at('2026-01-04T00:02:00Z')), p.imagePushed(at('2026-01-04T00:05:00Z'))];
-    const live = await readSse(`${service.url}/api/v1/events?app=${app}&type=source.received,image.pushed`, 2, {
-      onOpen: () => publish(events),
-    });
+    const events = [
+      p.received(at('2026-01-04T00:01:00Z')),
+      p.buildStarted(at('2026-01-04T00:02:00Z')),
+      p.imagePushed(at('2026-01-04T00:05:00Z')),
+    ];
+    const live = await readSse(
+      `${service.url}/api/v1/events?app=${app}&type=source.received,image.pushed`,
+      2,
+      {
+        onOpen: () => publish(events),
+      },
+    );
     expect(live.map((m) => m.event)).toEqual(['source.received', 'image.pushed']);
     expect(JSON.parse(live[1]!.data).id).toBe(events[2]!.event.id);
     const resumed = await readSse(`${service.url}/api/v1/events?app=${app}`, 2, { lastEventId: live[0]!.id });
@@ -89,10 +128,14 @@ describe.each(stores)('the metrics service on $kind', ({ open }) => {
 
   it('serves OpenAPI, the dashboard and Prometheus metrics', async () => {
     const docs = await get('/docs');
-    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/api/v1/pipelines', '/api/v1/metrics/dora', '/api/v1/audit/verify']));
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/pipelines', '/api/v1/metrics/dora', '/api/v1/audit/verify']),
+    );
     expect((await fetch(`${service.url}/`)).headers.get('content-type')).toContain('text/html');
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
-    expect(metrics).toMatch(/gitops_pipeline_stage_duration_seconds_count\{app="web",stage="build",outcome="succeeded"\} 1/);
+    expect(metrics).toMatch(
+      /gitops_pipeline_stage_duration_seconds_count\{app="web",stage="build",outcome="succeeded"\} 1/,
+    );
     expect(metrics).toMatch(/gitops_lead_time_seconds_count\{app="web",environment="prod"\} 1/);
     expect(metrics).toMatch(/gitops_pipelines_total\{app="web"\} 1/);
   });

@@ -37,8 +37,12 @@ export function pipelineMetrics(registry: MetricsRegistry): (result: BatchResult
       // Stages whose events carry no start (config, a promotion's decision) have no duration here.
       if (!stage?.ended_at || !stage.started_at || stage.stage === 'source') return;
       const start = Date.parse(stage.started_at);
-      stages.observe({ app, stage: stage.stage, outcome: stage.outcome }, (Date.parse(stage.ended_at) - start) / 1000);
+      stages.observe(
+        { app, stage: stage.stage, outcome: stage.outcome },
+        (Date.parse(stage.ended_at) - start) / 1000,
+      );
     });
-    for (const lead of leadTimes) leadTime.observe({ app: lead.app, environment: lead.environment }, lead.ms / 1000);
+    for (const lead of leadTimes)
+      leadTime.observe({ app: lead.app, environment: lead.environment }, lead.ms / 1000);
   };
 }

@@ -25,7 +25,9 @@ export const auditCommand = defineCommand({
     if (args.output === 'json') println(io.stdout, JSON.stringify(result, null, 2));
     else {
       const paint = paintFor(io.stdout, io.env, args.color);
-      const since = result.checkpoint ? ` after the checkpoint of record ${result.checkpoint.throughSeq} (${result.checkpoint.prunedAt})` : '';
+      const since = result.checkpoint
+        ? ` after the checkpoint of record ${result.checkpoint.throughSeq} (${result.checkpoint.prunedAt})`
+        : '';
       println(
         io.stdout,
         result.ok

@@ -18,7 +18,11 @@ export const doraCommand = defineCommand({
     const to = new Date();
     const from = new Date(to.getTime() - args.days * 86_400_000);
     const query = new URLSearchParams({ app: args.app, from: from.toISOString(), to: to.toISOString() });
-    const dora = await getMetrics<{ environments: DoraEnvironment[] }>(args, `/api/v1/metrics/dora?${query}`, io);
+    const dora = await getMetrics<{ environments: DoraEnvironment[] }>(
+      args,
+      `/api/v1/metrics/dora?${query}`,
+      io,
+    );
     if (args.output === 'json') println(io.stdout, JSON.stringify(dora, null, 2));
     else for (const line of doraLines(dora.environments)) println(io.stdout, line);
     return 0;

@@ -26,7 +26,12 @@ export const pipelineCommand = defineCommand({
       return 0;
     }
     const paint = paintFor(io.stdout, io.env, args.color);
-    println(io.stdout, paint.bold(`${pipeline.id}  ${pipeline.app} ${pipeline.branch ?? ''} ${pipeline.commit?.slice(0, 7) ?? ''}  ${pipeline.status}`));
+    println(
+      io.stdout,
+      paint.bold(
+        `${pipeline.id}  ${pipeline.app} ${pipeline.branch ?? ''} ${pipeline.commit?.slice(0, 7) ?? ''}  ${pipeline.status}`,
+      ),
+    );
     for (const line of timelineLines(pipeline.stages, paint)) println(io.stdout, line);
     return pipeline.status === 'failed' ? 1 : 0;
   },

@@ -19,9 +19,15 @@ export const pipelinesCommand = defineCommand({
   run: async (args, io) => {
     const query = new URLSearchParams({ limit: String(args.limit) });
     if (args.app) query.set('app', args.app);
-    const { pipelines } = await getMetrics<{ pipelines: PipelineSummary[] }>(args, `/api/v1/pipelines?${query}`, io);
+    const { pipelines } = await getMetrics<{ pipelines: PipelineSummary[] }>(
+      args,
+      `/api/v1/pipelines?${query}`,
+      io,
+    );
     if (args.output === 'json') println(io.stdout, JSON.stringify(pipelines, null, 2));
-    else for (const line of pipelineLines(pipelines, paintFor(io.stdout, io.env, args.color))) println(io.stdout, line);
+    else
+      for (const line of pipelineLines(pipelines, paintFor(io.stdout, io.env, args.color)))
+        println(io.stdout, line);
     return 0;
   },
 });

@@ -20,7 +20,9 @@ export async function getMetrics<T>(args: MetricsArgs, path: string, io: Io): Pr
   const token = args.token?.trim() || io.env.GITOPS_API_TOKEN?.trim();
   let response: Response;
   try {
-    response = await fetch(new URL(path, base), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    response = await fetch(new URL(path, base), {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
   } catch (err) {
     throw new Error(`the metrics service at ${base} does not answer (${(err as Error).message})`);
   }

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { Paint } from '../colour.js';
 
 export interface PipelineSummary {
@@ -32,13 +33,23 @@ export function duration(ms: number | null | undefined): string {
 }
 
 const colourOf = (paint: Paint, outcome: string) =>
-  outcome === 'failed' || outcome === 'rejected' ? paint.red : outcome === 'running' ? paint.dim : paint.green;
+  outcome === 'failed' || outcome === 'rejected'
+    ? paint.red
+    : outcome === 'running'
+      ? paint.dim
+      : paint.green;
+
+/** The width a cell takes on a terminal: colour codes take none. */
+const width = (cell: string) => stripVTControlCharacters(cell).length;
 
 /** Left-aligned columns. */
 export function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.replace(/\u001b\[\d+m/g, '').length)));
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => width(row[i]!))));
   return rows.map((row) =>
-    row.map((cell, i) => cell + ' '.repeat(widths[i]! - cell.replace(/\u001b\[\d+m/g, '').length)).join('  ').trimEnd(),
+    row
+      .map((cell, i) => cell + ' '.repeat(widths[i]! - width(cell)))
+      .join('  ')
+      .trimEnd(),
   );
 }
 
@@ -62,7 +73,10 @@ const BAR = 30;
 
 /** One line per stage: name, a bar placed on the pipeline's time axis, duration, outcome. */
 export function timelineLines(stages: StageView[], paint: Paint): string[] {
-  const times = stages.flatMap((s) => [s.startedAt, s.endedAt]).filter((t): t is string => t !== null).map(Date.parse);
+  const times = stages
+    .flatMap((s) => [s.startedAt, s.endedAt])
+    .filter((t): t is string => t !== null)
+    .map(Date.parse);
   if (times.length === 0) return ['no stages yet'];
   const start = Math.min(...times);
   const span = Math.max(Math.max(...times) - start, 1);
@@ -89,7 +103,8 @@ export interface DoraEnvironment {
   reworkRate: number | null;
 }
 
-const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '-' : `${(rate * 100).toFixed(1)}%`);
+const percent = (rate: number | null | undefined) =>
+  rate === null || rate === undefined ? '-' : `${(rate * 100).toFixed(1)}%`;
 
 export function doraLines(environments: DoraEnvironment[]): string[] {
   if (environments.length === 0) return ['no deployments in this range'];
@@ -99,7 +114,9 @@ export function doraLines(environments: DoraEnvironment[]): string[] {
       e.environment,
       String(e.deployments),
       `${e.deploymentFrequency.perDay.toFixed(2)}/day ${e.deploymentFrequency.level}`,
-      e.leadTimeMs ? `${duration(e.leadTimeMs.median)}/${duration(e.leadTimeMs.p90)} ${e.leadTimeMs.level}` : '-',
+      e.leadTimeMs
+        ? `${duration(e.leadTimeMs.median)}/${duration(e.leadTimeMs.p90)} ${e.leadTimeMs.level}`
+        : '-',
       e.changeFailureRate ? `${percent(e.changeFailureRate.rate)} ${e.changeFailureRate.level}` : '-',
       e.recoveryTimeMs ? `${duration(e.recoveryTimeMs.median)} ${e.recoveryTimeMs.level}` : '-',
       percent(e.reworkRate),

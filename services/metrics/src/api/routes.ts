@@ -27,7 +27,12 @@ export interface ApiDeps {
 const pipelineCursor = (cursor: string | undefined): [string, string] | undefined => {
   if (cursor === undefined) return undefined;
   const key = decodeCursor(cursor);
-  if (key?.length !== 2 || typeof key[0] !== 'string' || typeof key[1] !== 'string' || Number.isNaN(Date.parse(key[0]))) {
+  if (
+    key?.length !== 2 ||
+    typeof key[0] !== 'string' ||
+    typeof key[1] !== 'string' ||
+    Number.isNaN(Date.parse(key[0]))
+  ) {
     throw badRequest('cursor: not a nextCursor this API answered');
   }
   return [key[0], key[1]];
@@ -48,11 +53,19 @@ function readRoutes(api: FastifyInstance, { db, stored }: ApiDeps) {
   api.get<{ Params: Static<typeof PipelineParams> }>(
     '/api/v1/pipelines/:id',
     { schema: { params: PipelineParams, tags: ['pipelines'], summary: 'One pipeline with every stage' } },
-    async (request) => (await getPipeline(db, request.params.id)) ?? Promise.reject(notFound(`no pipeline ${request.params.id}`)),
+    async (request) =>
+      (await getPipeline(db, request.params.id)) ??
+      Promise.reject(notFound(`no pipeline ${request.params.id}`)),
   );
   api.get<{ Querystring: Static<typeof RangeQuery> }>(
     '/api/v1/metrics/builds',
-    { schema: { querystring: RangeQuery, tags: ['metrics'], summary: 'Build counts, durations, failures, tests, coverage' } },
+    {
+      schema: {
+        querystring: RangeQuery,
+        tags: ['metrics'],
+        summary: 'Build counts, durations, failures, tests, coverage',
+      },
+    },
     (request) => buildMetrics(db, { app: request.query.app, ...rangeOf(request.query) }),
   );
   api.get<{ Querystring: Static<typeof RangeQuery> }>(
@@ -62,7 +75,9 @@ function readRoutes(api: FastifyInstance, { db, stored }: ApiDeps) {
   );
   api.get<{ Querystring: Static<typeof EventsQuery> }>(
     '/api/v1/events',
-    { schema: { querystring: EventsQuery, tags: ['events'], summary: 'Server-Sent Events of stored events' } },
+    {
+      schema: { querystring: EventsQuery, tags: ['events'], summary: 'Server-Sent Events of stored events' },
+    },
     (request, reply) =>
       streamEvents(request, reply, {
         db,
@@ -76,10 +91,16 @@ function readRoutes(api: FastifyInstance, { db, stored }: ApiDeps) {
 function auditRoutes(api: FastifyInstance, { db, signer }: ApiDeps) {
   api.get<{ Querystring: Static<typeof AuditQuery> }>(
     '/api/v1/audit',
-    { schema: { querystring: AuditQuery, tags: ['audit'], summary: 'Compliance records, JSON pages or CSV' } },
+    {
+      schema: { querystring: AuditQuery, tags: ['audit'], summary: 'Compliance records, JSON pages or CSV' },
+    },
     async (request, reply) => {
       const { app, format, limit } = request.query;
-      const filter = { app, ...rangeOf(request.query, new Date()), afterSeq: auditCursor(request.query.cursor) };
+      const filter = {
+        app,
+        ...rangeOf(request.query, new Date()),
+        afterSeq: auditCursor(request.query.cursor),
+      };
       if (format === 'json') {
         const records = await auditRecords(db, { ...filter, limit });
         const last = records.length === limit ? records[records.length - 1] : undefined;
@@ -104,7 +125,10 @@ function auditRoutes(api: FastifyInstance, { db, signer }: ApiDeps) {
 /** The metrics API (CONTRACT section 6) and its OpenAPI document at /docs. */
 export const apiRoutes = (deps: ApiDeps) => (app: FastifyInstance) => {
   app.register(swagger, {
-    openapi: { info: { title: 'gitops metrics', version: '1.0.0' }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } },
+    openapi: {
+      info: { title: 'gitops metrics', version: '1.0.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
   });
   app.get('/docs', { schema: { hide: true } }, () => app.swagger());
   app.register(async (api) => readRoutes(api, deps));

@@ -1,12 +1,17 @@
 import { Type } from '@sinclair/typebox';
 
-const App = Type.String({ pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$', description: 'an application name' });
+const App = Type.String({
+  pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
+  description: 'an application name',
+});
 const Time = Type.String({ format: 'date-time', description: 'RFC 3339' });
 
 export const PipelinesQuery = Type.Object(
   {
     app: Type.Optional(App),
-    status: Type.Optional(Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')])),
+    status: Type.Optional(
+      Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
     cursor: Type.Optional(Type.String({ maxLength: 512, description: 'nextCursor of the previous page' })),
   },
@@ -36,7 +41,12 @@ export const AuditQuery = Type.Object(
 export const EventsQuery = Type.Object(
   {
     app: Type.Optional(App),
-    type: Type.Optional(Type.String({ maxLength: 512, description: 'event names, comma separated (`deploy.succeeded,build.failed`)' })),
+    type: Type.Optional(
+      Type.String({
+        maxLength: 512,
+        description: 'event names, comma separated (`deploy.succeeded,build.failed`)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -27,12 +27,16 @@ export function eventTypes(type: string | undefined): string[] | undefined {
 export function resumeAfter(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || value === '') return undefined;
-  if (!/^\d{1,15}$/.test(value)) throw badRequest(`Last-Event-ID: "${value.slice(0, 32)}" is not an event sequence this stream sent`);
+  if (!/^\d{1,15}$/.test(value))
+    throw badRequest(`Last-Event-ID: "${value.slice(0, 32)}" is not an event sequence this stream sent`);
   return Number(value);
 }
 
 async function page(db: Sql, after: number, filter: StreamFilter) {
-  const where = new Where().add('seq > $?', after).add('app = $?', filter.app).add('name = any($?::text[])', filter.types);
+  const where = new Where()
+    .add('seq > $?', after)
+    .add('app = $?', filter.app)
+    .add('name = any($?::text[])', filter.types);
   return db.query<{ seq: number; name: string; envelope: unknown }>(
     `select seq::float8 as seq, name, envelope from events ${where} order by seq limit ${PAGE}`,
     where.params,
@@ -49,7 +53,8 @@ export async function streamEvents(
   deps: { db: Sql; stored: StoredSignal; filter: StreamFilter; after: number | undefined },
 ): Promise<void> {
   let after =
-    deps.after ?? (await deps.db.query<{ seq: number }>('select coalesce(max(seq), 0)::float8 as seq from events'))[0]!.seq;
+    deps.after ??
+    (await deps.db.query<{ seq: number }>('select coalesce(max(seq), 0)::float8 as seq from events'))[0]!.seq;
   const closed = new AbortController();
   request.raw.on('close', () => closed.abort());
   reply.hijack();

@@ -53,13 +53,25 @@ export function verifyRecords(
   let next = expected;
   for (const record of records) {
     if (record.seq !== next.seq + 1) {
-      return { break: { seq: record.seq, problem: `expected record ${next.seq + 1} next, found ${record.seq}: records are missing` }, next };
+      return {
+        break: {
+          seq: record.seq,
+          problem: `expected record ${next.seq + 1} next, found ${record.seq}: records are missing`,
+        },
+        next,
+      };
     }
     if (record.prevHash !== next.hash) {
-      return { break: { seq: record.seq, problem: 'its previous hash does not match the record before it' }, next };
+      return {
+        break: { seq: record.seq, problem: 'its previous hash does not match the record before it' },
+        next,
+      };
     }
     if (recordHash(record.prevHash, record) !== record.hash) {
-      return { break: { seq: record.seq, problem: 'its content does not match its hash: it was modified' }, next };
+      return {
+        break: { seq: record.seq, problem: 'its content does not match its hash: it was modified' },
+        next,
+      };
     }
     next = { seq: record.seq, hash: record.hash };
   }

@@ -19,18 +19,38 @@ export async function auditRecords(db: Sql, filter: AuditFilter): Promise<AuditR
     .add('at < $?', filter.to.toISOString())
     .add('app = $?', filter.app)
     .add('seq > $?', filter.afterSeq);
-  const rows = await db.query(`select ${AUDIT_COLUMNS} from audit ${where} order by seq ${limit(filter.limit)}`, where.params);
+  const rows = await db.query(
+    `select ${AUDIT_COLUMNS} from audit ${where} order by seq ${limit(filter.limit)}`,
+    where.params,
+  );
   return rows.map((row) => toRecord(row as Parameters<typeof toRecord>[0]));
 }
 
-const CSV_COLUMNS = ['seq', 'at', 'app', 'pipelineId', 'kind', 'actor', 'eventId', 'details', 'prevHash', 'hash'] as const;
+const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'app',
+  'pipelineId',
+  'kind',
+  'actor',
+  'eventId',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
 
 const csvField = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text =
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
 export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\n`;
 
 /** One CSV line per record (RFC 4180 quoting; details as JSON). */
-export const csvLine = (record: AuditRecord) => `${CSV_COLUMNS.map((column) => csvField(record[column])).join(',')}\n`;
+export const csvLine = (record: AuditRecord) =>
+  `${CSV_COLUMNS.map((column) => csvField(record[column])).join(',')}\n`;

@@ -34,12 +34,18 @@ describe.each(stores)('the audit ledger on $kind', ({ open }) => {
 
   it('names a modified record', async () => {
     await sql(`update audit set details = jsonb_set(details, '{digest}', '"sha256:evil"') where seq = 7`);
-    expect(await verifyLedger(store.db, signer)).toMatchObject({ ok: false, firstBroken: { seq: 7, problem: expect.stringContaining('modified') } });
+    expect(await verifyLedger(store.db, signer)).toMatchObject({
+      ok: false,
+      firstBroken: { seq: 7, problem: expect.stringContaining('modified') },
+    });
   });
 
   it('names the record after a deleted one', async () => {
     await sql('delete from audit where seq = 4');
-    expect(await verifyLedger(store.db, signer)).toMatchObject({ ok: false, firstBroken: { seq: 5, problem: expect.stringContaining('missing') } });
+    expect(await verifyLedger(store.db, signer)).toMatchObject({
+      ok: false,
+      firstBroken: { seq: 5, problem: expect.stringContaining('missing') },
+    });
   });
 
   it('notices a deleted last record', async () => {
@@ -58,18 +64,35 @@ describe.each(stores)('the audit ledger on $kind', ({ open }) => {
     const pruned = await pruneLedger(store.db, signer, at('2020-02-15T00:00:00Z'));
     expect(pruned).toEqual({ pruned: 10, throughSeq: 10 });
     expect(await pruneLedger(store.db, signer, at('2020-02-15T00:00:00Z'))).toEqual({ pruned: 0 });
-    expect(await verifyLedger(store.db, signer)).toMatchObject({ ok: true, checked: 5, checkpoint: { throughSeq: 10 } });
-    await writeBatch(store.db, deliveredPipeline({ app: 'ledger', id: 'ledger-4', commit: 4, committed: at('2020-04-01T00:00:00Z') }, 'prod', at('2020-04-01T02:00:00Z')));
+    expect(await verifyLedger(store.db, signer)).toMatchObject({
+      ok: true,
+      checked: 5,
+      checkpoint: { throughSeq: 10 },
+    });
+    await writeBatch(
+      store.db,
+      deliveredPipeline(
+        { app: 'ledger', id: 'ledger-4', commit: 4, committed: at('2020-04-01T00:00:00Z') },
+        'prod',
+        at('2020-04-01T02:00:00Z'),
+      ),
+    );
     expect(await verifyLedger(store.db, signer)).toMatchObject({ ok: true, checked: 10 });
   });
 
   it('refuses a checkpoint signed with another key', async () => {
     await pruneLedger(store.db, hmacSigner(randomBytes(32)), at('2020-02-15T00:00:00Z'));
-    expect(await verifyLedger(store.db, signer)).toMatchObject({ ok: false, firstBroken: { seq: 10, problem: expect.stringContaining('signature') } });
+    expect(await verifyLedger(store.db, signer)).toMatchObject({
+      ok: false,
+      firstBroken: { seq: 10, problem: expect.stringContaining('signature') },
+    });
   });
 
   it('never prunes a prefix that does not verify', async () => {
     await sql(`update audit set actor = 'mallory' where seq = 1`);
-    expect(await pruneLedger(store.db, signer, at('2020-02-15T00:00:00Z'))).toMatchObject({ pruned: 0, refused: { seq: 1 } });
+    expect(await pruneLedger(store.db, signer, at('2020-02-15T00:00:00Z'))).toMatchObject({
+      pruned: 0,
+      refused: { seq: 1 },
+    });
   });
 });

@@ -35,7 +35,11 @@ async function latestCheckpoint(db: Sql) {
   );
   if (!row) return undefined;
   return {
-    body: { throughSeq: row.through_seq, lastHash: row.last_hash, prunedAt: new Date(row.pruned_at).toISOString() },
+    body: {
+      throughSeq: row.through_seq,
+      lastHash: row.last_hash,
+      prunedAt: new Date(row.pruned_at).toISOString(),
+    },
     signature: row.signature,
   };
 }
@@ -68,18 +72,32 @@ async function walk(db: Sql, start: { seq: number; hash: string }, through?: num
  */
 export async function verifyLedger(db: Sql, signer: CheckpointSigner): Promise<Verification> {
   const checkpoint = await latestCheckpoint(db);
-  const summary = checkpoint && { throughSeq: checkpoint.body.throughSeq, prunedAt: checkpoint.body.prunedAt };
+  const summary = checkpoint && {
+    throughSeq: checkpoint.body.throughSeq,
+    prunedAt: checkpoint.body.prunedAt,
+  };
   const withCheckpoint = summary ? { checkpoint: summary } : {};
   if (checkpoint && !signer.verify(checkpoint.body, checkpoint.signature)) {
-    const firstBroken = { seq: checkpoint.body.throughSeq, problem: 'the retention checkpoint signature is not valid' };
+    const firstBroken = {
+      seq: checkpoint.body.throughSeq,
+      problem: 'the retention checkpoint signature is not valid',
+    };
     return { ok: false, checked: 0, firstBroken, ...withCheckpoint };
   }
-  const start = checkpoint ? { seq: checkpoint.body.throughSeq, hash: checkpoint.body.lastHash } : { seq: 0, hash: '' };
+  const start = checkpoint
+    ? { seq: checkpoint.body.throughSeq, hash: checkpoint.body.lastHash }
+    : { seq: 0, hash: '' };
   const walked = await walk(db, start);
-  if (walked.break) return { ok: false, checked: walked.checked, firstBroken: walked.break, ...withCheckpoint };
-  const [head] = await db.query<{ seq: number; hash: string }>('select seq::float8 as seq, hash from ledger_head where id = 1');
+  if (walked.break)
+    return { ok: false, checked: walked.checked, firstBroken: walked.break, ...withCheckpoint };
+  const [head] = await db.query<{ seq: number; hash: string }>(
+    'select seq::float8 as seq, hash from ledger_head where id = 1',
+  );
   if (head && (head.seq !== walked.next.seq || head.hash !== walked.next.hash)) {
-    const firstBroken = { seq: walked.next.seq + 1, problem: `the ledger ends at record ${head.seq} but record ${walked.next.seq + 1} is missing` };
+    const firstBroken = {
+      seq: walked.next.seq + 1,
+      problem: `the ledger ends at record ${head.seq} but record ${walked.next.seq + 1} is missing`,
+    };
     return { ok: false, checked: walked.checked, firstBroken, ...withCheckpoint };
   }
   return { ok: true, checked: walked.checked, ...withCheckpoint };
@@ -92,26 +110,31 @@ export type PruneResult = { pruned: number; throughSeq?: number; refused?: Chain
  * is not, so the rest stays one chain) and writes a signed checkpoint naming the last one removed.
  * A prefix that does not verify is never pruned: removing it would hide the tampering.
  */
-export function pruneLedger(db: Sql, signer: CheckpointSigner, cutoff: Date, now = new Date()): Promise<PruneResult> {
+export function pruneLedger(
+  db: Sql,
+  signer: CheckpointSigner,
+  cutoff: Date,
+  now = new Date(),
+): Promise<PruneResult> {
   return db.transaction(async (tx) => {
     await tx.query('select 1 from ledger_head where id = 1 for update');
     const [bound] = await tx.query<{ through: number | null }>(
-      `select coalesce((select min(seq) from audit where at >= $1), (select seq + 1 from ledger_head where id = 1))::float8 - 1 as through`,
+      'select coalesce((select min(seq) from audit where at >= $1), (select seq + 1 from ledger_head where id = 1))::float8 - 1 as through',
       [cutoff.toISOString()],
     );
     const checkpoint = await latestCheckpoint(tx);
-    const start = checkpoint ? { seq: checkpoint.body.throughSeq, hash: checkpoint.body.lastHash } : { seq: 0, hash: '' };
+    const start = checkpoint
+      ? { seq: checkpoint.body.throughSeq, hash: checkpoint.body.lastHash }
+      : { seq: 0, hash: '' };
     const through = bound?.through ?? 0;
     if (through <= start.seq) return { pruned: 0 };
     const walked = await walk(tx, start, through);
     if (walked.break) return { pruned: 0, refused: walked.break };
     const body = { throughSeq: through, lastHash: walked.next.hash, prunedAt: now.toISOString() };
-    await tx.query('insert into audit_checkpoints (through_seq, last_hash, pruned_at, signature) values ($1, $2, $3, $4)', [
-      body.throughSeq,
-      body.lastHash,
-      body.prunedAt,
-      signer.sign(body),
-    ]);
+    await tx.query(
+      'insert into audit_checkpoints (through_seq, last_hash, pruned_at, signature) values ($1, $2, $3, $4)',
+      [body.throughSeq, body.lastHash, body.prunedAt, signer.sign(body)],
+    );
     await tx.query('delete from audit where seq <= $1', [through]);
     return { pruned: walked.checked, throughSeq: through };
   });

@@ -56,7 +56,11 @@ function describe({ name, event }: AnyEvent): Described | undefined {
       return {
         kind: 'config',
         actor: null,
-        details: { environment: event.data.environment, configCommit: event.data.configCommit, image: event.data.image },
+        details: {
+          environment: event.data.environment,
+          configCommit: event.data.configCommit,
+          image: event.data.image,
+        },
       };
     case 'config.pushed':
       return {
@@ -70,7 +74,12 @@ function describe({ name, event }: AnyEvent): Described | undefined {
       return {
         kind: 'promotion',
         actor: event.data.by ?? null,
-        details: { decision: name.split('.')[1], from: event.data.from, to: event.data.to, image: event.data.image },
+        details: {
+          decision: name.split('.')[1],
+          from: event.data.from,
+          to: event.data.to,
+          image: event.data.image,
+        },
       };
     case 'deploy.succeeded':
     case 'deploy.failed':
@@ -103,7 +112,11 @@ function describe({ name, event }: AnyEvent): Described | undefined {
       return {
         kind: 'drift',
         actor: null,
-        details: { environment: event.data.environment, action: event.data.action, state: name.split('.')[1] },
+        details: {
+          environment: event.data.environment,
+          action: event.data.action,
+          state: name.split('.')[1],
+        },
       };
     default:
       return undefined;

@@ -18,9 +18,15 @@ export function retentionTask(options: {
   let running: Promise<void> = Promise.resolve();
   const prune = async () => {
     try {
-      const result = await pruneLedger(options.db, options.signer, new Date(Date.now() - options.retentionMs));
-      if (result.refused) options.logger.error({ ...result.refused }, 'audit ledger does not verify; nothing pruned');
-      else if (result.pruned > 0) options.logger.info(result, 'audit ledger pruned behind a signed checkpoint');
+      const result = await pruneLedger(
+        options.db,
+        options.signer,
+        new Date(Date.now() - options.retentionMs),
+      );
+      if (result.refused)
+        options.logger.error({ ...result.refused }, 'audit ledger does not verify; nothing pruned');
+      else if (result.pruned > 0)
+        options.logger.info(result, 'audit ledger pruned behind a signed checkpoint');
     } catch (err) {
       options.logger.warn({ err }, 'audit ledger pruning failed; retrying at the next interval');
     }

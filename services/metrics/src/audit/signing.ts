@@ -45,10 +45,16 @@ export function loadCheckpointKey(file: string | undefined, fallbackFile: string
   try {
     key = Buffer.from(readFileSync(path, 'utf8').trim());
   } catch (err) {
-    throw new AppError('GITOPS_METRICS_AUDIT_KEY', `AUDIT_KEY_FILE ${path} cannot be read (${(err as NodeJS.ErrnoException).code})`);
+    throw new AppError(
+      'GITOPS_METRICS_AUDIT_KEY',
+      `AUDIT_KEY_FILE ${path} cannot be read (${(err as NodeJS.ErrnoException).code})`,
+    );
   }
   if (key.length < MIN_KEY_BYTES) {
-    throw new AppError('GITOPS_METRICS_AUDIT_KEY', `AUDIT_KEY_FILE ${path} holds fewer than ${MIN_KEY_BYTES} bytes`);
+    throw new AppError(
+      'GITOPS_METRICS_AUDIT_KEY',
+      `AUDIT_KEY_FILE ${path} holds fewer than ${MIN_KEY_BYTES} bytes`,
+    );
   }
   return key;
 }

@@ -23,7 +23,10 @@ export function dashboardRoutes(app: FastifyInstance): void {
   });
   app.get<{ Params: { file: string } }>('/dashboard/:file', { schema: { hide: true } }, (request, reply) => {
     const file = send(request.params.file);
-    if (!file) return reply.code(404).send({ code: 'GITOPS_NOT_FOUND', message: `no dashboard file ${request.params.file}` });
+    if (!file)
+      return reply
+        .code(404)
+        .send({ code: 'GITOPS_NOT_FOUND', message: `no dashboard file ${request.params.file}` });
     return reply.type(file.type).header('cache-control', 'no-cache').send(file.body);
   });
 }

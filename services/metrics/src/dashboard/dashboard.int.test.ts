@@ -29,9 +29,15 @@ describe('the dashboard in headless Chromium', () => {
   const ago = (ms: number) => new Date(now - ms);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/servers.sh install (Debian's chromium)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run scripts/servers.sh install (Debian's chromium)`);
     bus = await startBusFixture();
-    service = await startServiceFixture(metricsService, { bus, redisUrl: 'redis://127.0.0.1:1', apps: [], env: { INGEST_WAIT: '10ms' } });
+    service = await startServiceFixture(metricsService, {
+      bus,
+      redisUrl: 'redis://127.0.0.1:1',
+      apps: [],
+      env: { INGEST_WAIT: '10ms' },
+    });
     const history = [1, 2, 3, 4].flatMap((n) => {
       const committed = ago(minutes(60 * 24 * (5 - n)));
       const p = pipeline({ app: 'shop', id: `shop-${n}`, commit: n, committed });
@@ -63,12 +69,16 @@ describe('the dashboard in headless Chromium', () => {
     await page.waitForSelector('#pipelines tr[data-pipeline="shop-4"]');
     await page.waitForSelector('#live:not(.off)');
     const production = page.locator('.environment[data-environment="production"]');
-    await expect.poll(() => production.locator('h3').first().textContent()).toBe('production · 3 deployments');
+    await expect
+      .poll(() => production.locator('h3').first().textContent())
+      .toBe('production · 3 deployments');
     expect(await production.locator('.tile').nth(2).locator('.value').textContent()).toBe('25.0 %');
     expect(await production.locator('.tile').nth(2).locator('.level').textContent()).toBe('low');
     expect(await page.locator('#build-chart rect.bar').count()).toBe(4);
     expect(await page.locator('#coverage-chart circle.dot.drop').count()).toBe(1);
-    expect(await page.locator('#pipelines tr[data-pipeline="shop-4"] rect.stage').count()).toBeGreaterThanOrEqual(5);
+    expect(
+      await page.locator('#pipelines tr[data-pipeline="shop-4"] rect.stage').count(),
+    ).toBeGreaterThanOrEqual(5);
 
     const next = pipeline({ app: 'shop', id: 'shop-5', commit: 5, committed: ago(minutes(5)) });
     await bus.bus.publish(next.received(ago(minutes(4))).event);

@@ -110,7 +110,12 @@ export function factsOf({ name, event }: AnyEvent): EventFacts {
         started_at: data.headCommit.timestamp ?? time,
         ended_at: time,
         outcome: 'succeeded',
-        detail: { commit: data.commit, branch: data.branch, pusher: data.pusher.email, message: data.headCommit.message },
+        detail: {
+          commit: data.commit,
+          branch: data.branch,
+          pusher: data.pusher.email,
+          message: data.headCommit.message,
+        },
       });
       const pipeline: PipelinePatch = {
         ...facts.pipeline,
@@ -151,7 +156,11 @@ export function factsOf({ name, event }: AnyEvent): EventFacts {
           duration_ms: data.durationMs,
           ...(reason ? { reason } : {}),
           ...(data.tests
-            ? { tests_total: data.tests.total, tests_failed: data.tests.failed, tests_skipped: data.tests.skipped }
+            ? {
+                tests_total: data.tests.total,
+                tests_failed: data.tests.failed,
+                tests_skipped: data.tests.skipped,
+              }
             : {}),
           ...(coverage === undefined ? {} : { coverage }),
         },
@@ -161,20 +170,35 @@ export function factsOf({ name, event }: AnyEvent): EventFacts {
       const { data } = event;
       const facts = stageFact(
         'image',
-        finished(time, data.durationMs, 'succeeded', { digest: data.digest, repository: data.repository, tags: data.tags }),
+        finished(time, data.durationMs, 'succeeded', {
+          digest: data.digest,
+          repository: data.repository,
+          tags: data.tags,
+        }),
       );
       return { ...facts, pipeline: { ...facts.pipeline, digest: data.digest } };
     }
     case 'image.failed':
-      return stageFact('image', finished(time, event.data.durationMs, 'failed', { error: event.data.error.message }));
+      return stageFact(
+        'image',
+        finished(time, event.data.durationMs, 'failed', { error: event.data.error.message }),
+      );
     case 'config.updated':
       return stageFact('config', {
         ended_at: time,
         outcome: 'succeeded',
-        detail: { configCommit: event.data.configCommit, image: event.data.image, promotedFrom: event.data.promotedFrom },
+        detail: {
+          configCommit: event.data.configCommit,
+          image: event.data.image,
+          promotedFrom: event.data.promotedFrom,
+        },
       });
     case 'config.failed':
-      return stageFact('config', { ended_at: time, outcome: 'failed', detail: { error: event.data.error.message } });
+      return stageFact('config', {
+        ended_at: time,
+        outcome: 'failed',
+        detail: { error: event.data.error.message },
+      });
     case 'config.pushed':
       return stageFact('config-push', {
         ended_at: time,
@@ -182,7 +206,11 @@ export function factsOf({ name, event }: AnyEvent): EventFacts {
         detail: { configCommit: event.data.configCommit, pusher: event.data.pusher.email },
       });
     case 'promotion.requested':
-      return stageFact('promotion', { started_at: time, outcome: 'running', detail: { from: event.data.from } });
+      return stageFact('promotion', {
+        started_at: time,
+        outcome: 'running',
+        detail: { from: event.data.from },
+      });
     case 'promotion.approved':
     case 'promotion.rejected':
       return stageFact('promotion', {
@@ -199,7 +227,11 @@ export function factsOf({ name, event }: AnyEvent): EventFacts {
       return {
         ...stageFact(
           'deploy',
-          finished(time, data.durationMs, outcome, { health: data.health, configCommit: data.configCommit, trigger: data.trigger }),
+          finished(time, data.durationMs, outcome, {
+            health: data.health,
+            configCommit: data.configCommit,
+            trigger: data.trigger,
+          }),
         ),
         deployment: {
           id: event.id,

@@ -27,8 +27,20 @@ export function ingestTask(options: IngestOptions): BackgroundTask {
   return {
     async start() {
       consumer = await options.bus.consumeBatches(
-        { durable: DURABLE, filterSubject: `${SUBJECT_PREFIX}.>`, maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs, ackWaitMs: options.ackWaitMs },
-        async (batch) => options.onStored(await writeBatch(options.db, batch.map((item) => item.event))),
+        {
+          durable: DURABLE,
+          filterSubject: `${SUBJECT_PREFIX}.>`,
+          maxBatch: options.maxBatch,
+          maxWaitMs: options.maxWaitMs,
+          ackWaitMs: options.ackWaitMs,
+        },
+        async (batch) =>
+          options.onStored(
+            await writeBatch(
+              options.db,
+              batch.map((item) => item.event),
+            ),
+          ),
       );
     },
     stop: async () => consumer?.stop(),

@@ -12,10 +12,16 @@ describe.each(stores)('writeBatch on $kind', ({ open }) => {
   afterAll(() => store?.dispose());
 
   const count = async (table: string, where = 'true', params: unknown[] = []) =>
-    (await store.db.query<{ n: number }>(`select count(*)::int as n from ${table} where ${where}`, params))[0]!.n;
+    (
+      await store.db.query<{ n: number }>(`select count(*)::int as n from ${table} where ${where}`, params)
+    )[0]!.n;
 
   it('stores a replayed event once, in another batch or the same one', async () => {
-    const history = deliveredPipeline({ app: 'replay', id: 'replay-1', commit: 1, committed: at('2026-01-01T00:00:00Z') }, 'prod', at('2026-01-01T01:00:00Z'));
+    const history = deliveredPipeline(
+      { app: 'replay', id: 'replay-1', commit: 1, committed: at('2026-01-01T00:00:00Z') },
+      'prod',
+      at('2026-01-01T01:00:00Z'),
+    );
     const first = await writeBatch(store.db, history);
     const again = await writeBatch(store.db, [...history, history[0]!]);
     expect(first.stored).toHaveLength(6);
@@ -26,7 +32,12 @@ describe.each(stores)('writeBatch on $kind', ({ open }) => {
   });
 
   it('records each stage with its start, end and duration, environments and approvals included', async () => {
-    const p = pipeline({ app: 'timeline', id: 'timeline-1', commit: 2, committed: at('2026-01-02T00:00:00Z') });
+    const p = pipeline({
+      app: 'timeline',
+      id: 'timeline-1',
+      commit: 2,
+      committed: at('2026-01-02T00:00:00Z'),
+    });
     const t0 = at('2026-01-02T00:10:00Z');
     await writeBatch(store.db, [
       p.received(t0),
@@ -41,21 +52,51 @@ describe.each(stores)('writeBatch on $kind', ({ open }) => {
       p.promotion('approved', plus(t0, minutes(41)), 'prod', 'bob'),
     ]);
     const found = await getPipeline(store.db, 'timeline-1');
-    expect(found).toMatchObject({ app: 'timeline', status: 'running', stage: 'promotion:prod', commitTime: '2026-01-02T00:00:00.000Z' });
-    const stages = Object.fromEntries(found!.stages.map((s) => [`${s.stage}${s.environment ? `:${s.environment}` : ''}`, s]));
-    expect(stages.source).toMatchObject({ startedAt: '2026-01-02T00:00:00.000Z', endedAt: '2026-01-02T00:10:00.000Z', durationMs: minutes(10) });
-    expect(stages.build).toMatchObject({ startedAt: '2026-01-02T00:11:00.000Z', endedAt: '2026-01-02T00:14:00.000Z', durationMs: minutes(3), outcome: 'succeeded' });
+    expect(found).toMatchObject({
+      app: 'timeline',
+      status: 'running',
+      stage: 'promotion:prod',
+      commitTime: '2026-01-02T00:00:00.000Z',
+    });
+    const stages = Object.fromEntries(
+      found!.stages.map((s) => [`${s.stage}${s.environment ? `:${s.environment}` : ''}`, s]),
+    );
+    expect(stages.source).toMatchObject({
+      startedAt: '2026-01-02T00:00:00.000Z',
+      endedAt: '2026-01-02T00:10:00.000Z',
+      durationMs: minutes(10),
+    });
+    expect(stages.build).toMatchObject({
+      startedAt: '2026-01-02T00:11:00.000Z',
+      endedAt: '2026-01-02T00:14:00.000Z',
+      durationMs: minutes(3),
+      outcome: 'succeeded',
+    });
     expect(stages.image).toMatchObject({ durationMs: minutes(1), outcome: 'succeeded' });
     expect(stages['deploy:staging']).toMatchObject({ durationMs: minutes(2), outcome: 'succeeded' });
-    expect(stages['promotion:prod']).toMatchObject({ durationMs: minutes(30), outcome: 'approved', detail: { by: 'bob', from: 'staging' } });
+    expect(stages['promotion:prod']).toMatchObject({
+      durationMs: minutes(30),
+      outcome: 'approved',
+      detail: { by: 'bob', from: 'staging' },
+    });
   });
 
   it('stores the same rows whether events come in one batch or one by one', async () => {
-    const one = deliveredPipeline({ app: 'split-a', id: 'split-1', commit: 3, committed: at('2026-01-03T00:00:00Z') }, 'prod', at('2026-01-03T01:00:00Z'));
-    const many = deliveredPipeline({ app: 'split-a', id: 'split-2', commit: 3, committed: at('2026-01-03T00:00:00Z') }, 'prod', at('2026-01-03T01:00:00Z'));
+    const one = deliveredPipeline(
+      { app: 'split-a', id: 'split-1', commit: 3, committed: at('2026-01-03T00:00:00Z') },
+      'prod',
+      at('2026-01-03T01:00:00Z'),
+    );
+    const many = deliveredPipeline(
+      { app: 'split-a', id: 'split-2', commit: 3, committed: at('2026-01-03T00:00:00Z') },
+      'prod',
+      at('2026-01-03T01:00:00Z'),
+    );
     await writeBatch(store.db, one);
     for (const event of [...many].reverse()) await writeBatch(store.db, [event]);
     const strip = (p: Awaited<ReturnType<typeof getPipeline>>) => ({ ...p, id: undefined });
-    expect(strip(await getPipeline(store.db, 'split-2'))).toEqual(strip(await getPipeline(store.db, 'split-1')));
+    expect(strip(await getPipeline(store.db, 'split-2'))).toEqual(
+      strip(await getPipeline(store.db, 'split-1')),
+    );
   });
 });

@@ -120,7 +120,11 @@ export function writeBatch(db: Sql, events: AnyEvent[]): Promise<BatchResult> {
     const stageKey = (s: { pipeline_id: string; stage: string; environment: string }) =>
       `${s.pipeline_id}\n${s.stage}\n${s.environment}`;
     await upsert(tx, UPSERT_STAGES, foldBy(defined(facts.map((f) => f.stage)), stageKey, mergeStage));
-    await upsert(tx, UPSERT_BUILDS, foldBy(defined(facts.map((f) => f.build)), (b) => b.pipeline_id, mergeBuild));
+    await upsert(
+      tx,
+      UPSERT_BUILDS,
+      foldBy(defined(facts.map((f) => f.build)), (b) => b.pipeline_id, mergeBuild),
+    );
     const deployments = defined(facts.map((f) => f.deployment));
     await upsert(tx, INSERT_DEPLOYMENTS, deployments);
     await upsert(tx, MARK_ROLLED_BACK, defined(facts.map((f) => f.rollback)));
@@ -131,7 +135,9 @@ export function writeBatch(db: Sql, events: AnyEvent[]): Promise<BatchResult> {
       await tx.query('update ledger_head set seq = $1, hash = $2 where id = 1', [last.seq, last.hash]);
     }
     const leadTimes =
-      deployments.length > 0 ? await tx.query<BatchResult['leadTimes'][number]>(LEAD_TIMES, [deployments.map((d) => d.id)]) : [];
+      deployments.length > 0
+        ? await tx.query<BatchResult['leadTimes'][number]>(LEAD_TIMES, [deployments.map((d) => d.id)])
+        : [];
     return { stored, facts, leadTimes };
   });
 }

@@ -57,7 +57,8 @@ from deployments f cross join lateral (
 ${where} and (f.outcome = 'failed' or f.rolled_back)
 group by f.environment`;
 
-const byEnvironment = <T extends { environment: string }>(rows: T[]) => new Map(rows.map((row) => [row.environment, row]));
+const byEnvironment = <T extends { environment: string }>(rows: T[]) =>
+  new Map(rows.map((row) => [row.environment, row]));
 
 /** The five DORA metrics per environment over the range, with their performance levels. */
 export async function doraMetrics(db: Sql, filter: Range) {
@@ -90,12 +91,18 @@ export async function doraMetrics(db: Sql, filter: Range) {
       leadTimeMs: lead
         ? { median: lead.median, p90: lead.p90, count: lead.count, level: leadTimeLevel(lead.median) }
         : null,
-      changeFailureRate: failureRate === null ? null : { rate: failureRate, level: failureRateLevel(failureRate) },
+      changeFailureRate:
+        failureRate === null ? null : { rate: failureRate, level: failureRateLevel(failureRate) },
       recoveryTimeMs: recovery
         ? { median: recovery.median, count: recovery.count, level: recoveryLevel(recovery.median) }
         : null,
       reworkRate: row.deployments > 0 ? row.rework / row.deployments : null,
     };
   });
-  return { from: filter.from.toISOString(), to: filter.to.toISOString(), app: filter.app ?? null, environments };
+  return {
+    from: filter.from.toISOString(),
+    to: filter.to.toISOString(),
+    app: filter.app ?? null,
+    environments,
+  };
 }

@@ -14,7 +14,12 @@ function doraHistory() {
   const p2 = pipeline({ app, id: 'shop-2', commit: 12, committed: at('2026-01-03T00:00:00Z') });
   const p3 = { app, id: 'shop-3', commit: 13, committed: at('2026-01-03T01:00:00Z') };
   const p4 = { app, id: 'shop-4', commit: 14, committed: at('2026-01-05T00:00:00Z') };
-  const rollback = pipeline({ app, id: 'shop-4-rollback', commit: 15, committed: at('2026-01-05T11:00:00Z') });
+  const rollback = pipeline({
+    app,
+    id: 'shop-4-rollback',
+    commit: 15,
+    committed: at('2026-01-05T11:00:00Z'),
+  });
   return [
     ...deliveredPipeline(p1, 'production', at('2026-01-02T02:00:00Z')), // lead 120 min
     pipeline(p1).deployed(at('2026-01-02T01:00:00Z'), 'staging'), // staging lead 60 min
@@ -29,7 +34,8 @@ function doraHistory() {
 
 /** Six builds of one app, durations 1 to 10 minutes, three failure classes, a coverage drop. */
 function buildHistory() {
-  const b = (n: number) => pipeline({ app: 'lib', id: `lib-${n}`, commit: 100 + n, committed: at('2026-01-02T00:00:00Z') });
+  const b = (n: number) =>
+    pipeline({ app: 'lib', id: `lib-${n}`, commit: 100 + n, committed: at('2026-01-02T00:00:00Z') });
   const day = (d: number) => at(`2026-01-0${d}T12:00:00Z`);
   return [
     b(1).buildSucceeded(day(2), minutes(2), { coverage: 80, tests: [10, 0, 1] }),
@@ -56,17 +62,30 @@ describe.each(stores)('metrics queries on $kind', ({ open }) => {
     expect(production.deployments).toBe(4);
     expect(production.deploymentFrequency.perDay).toBeCloseTo(0.4);
     expect(production.deploymentFrequency.level).toBe('high');
-    expect(production.leadTimeMs).toEqual({ median: minutes(180), p90: minutes(516), count: 3, level: 'elite' });
+    expect(production.leadTimeMs).toEqual({
+      median: minutes(180),
+      p90: minutes(516),
+      count: 3,
+      level: 'elite',
+    });
     expect(production.changeFailureRate).toEqual({ rate: 2 / 5, level: 'low' });
     expect(production.recoveryTimeMs).toEqual({ median: minutes(135), count: 2, level: 'high' });
     expect(production.reworkRate).toBe(0.5);
     const staging = environments.find((e) => e.environment === 'staging')!;
-    expect(staging).toMatchObject({ deployments: 1, leadTimeMs: { median: minutes(60) }, changeFailureRate: { rate: 0 } });
+    expect(staging).toMatchObject({
+      deployments: 1,
+      leadTimeMs: { median: minutes(60) },
+      changeFailureRate: { rate: 0 },
+    });
     expect(staging.deploymentFrequency.level).toBe('medium');
   });
 
   it('counts only the range and the app asked for', async () => {
-    const before = await doraMetrics(store.db, { from: at('2025-01-01T00:00:00Z'), to: at('2026-01-01T00:00:00Z'), app: 'shop' });
+    const before = await doraMetrics(store.db, {
+      from: at('2025-01-01T00:00:00Z'),
+      to: at('2026-01-01T00:00:00Z'),
+      app: 'shop',
+    });
     expect(before.environments).toEqual([]);
     const other = await doraMetrics(store.db, { ...range, app: 'lib' });
     expect(other.environments).toEqual([]);

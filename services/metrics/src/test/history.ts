@@ -39,10 +39,19 @@ export function pipeline(facts: PipelineFacts) {
         before: '0'.repeat(40),
         after: base.commit,
         pusher: person,
-        headCommit: { sha: base.commit, message: 'change', author: person, timestamp: facts.committed.toISOString() },
+        headCommit: {
+          sha: base.commit,
+          message: 'change',
+          author: person,
+          timestamp: facts.committed.toISOString(),
+        },
       }),
     buildStarted: (time: Date) => event('build.started', time, { ...base, source }),
-    buildSucceeded: (end: Date, durationMs: number, extra: { coverage?: number; tests?: [number, number, number] } = {}) =>
+    buildSucceeded: (
+      end: Date,
+      durationMs: number,
+      extra: { coverage?: number; tests?: [number, number, number] } = {},
+    ) =>
       event('build.succeeded', end, {
         ...base,
         durationMs,
@@ -50,7 +59,9 @@ export function pipeline(facts: PipelineFacts) {
         source,
         image: { digest: DIGEST, size: 1, layout: 'layouts/x' },
         ...(extra.coverage === undefined ? {} : { coverage: { lines: extra.coverage } }),
-        ...(extra.tests ? { tests: { total: extra.tests[0], failed: extra.tests[1], skipped: extra.tests[2] } } : {}),
+        ...(extra.tests
+          ? { tests: { total: extra.tests[0], failed: extra.tests[1], skipped: extra.tests[2] } }
+          : {}),
       }),
     buildFailed: (end: Date, durationMs: number, reason: string, tests?: [number, number, number]) =>
       event('build.failed', end, {
@@ -90,7 +101,12 @@ export function pipeline(facts: PipelineFacts) {
         image: `registry.test/${facts.app}@${DIGEST}`,
         ...(by ? { by } : {}),
       }),
-    deployed: (end: Date, environment: string, outcome: 'succeeded' | 'failed' = 'succeeded', trigger = 'config.updated') =>
+    deployed: (
+      end: Date,
+      environment: string,
+      outcome: 'succeeded' | 'failed' = 'succeeded',
+      trigger = 'config.updated',
+    ) =>
       event(`deploy.${outcome}`, end, {
         ...base,
         environment,

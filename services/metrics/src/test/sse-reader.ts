@@ -12,7 +12,8 @@ export async function readSse(
       headers: options.lastEventId ? { 'last-event-id': options.lastEventId } : {},
       signal: abort.signal,
     });
-    if (!response.ok || !response.body) throw new Error(`SSE ${url} answered ${response.status}: ${await response.text()}`);
+    if (!response.ok || !response.body)
+      throw new Error(`SSE ${url} answered ${response.status}: ${await response.text()}`);
     await options.onOpen?.();
     const decoder = new TextDecoder();
     let buffer = '';
