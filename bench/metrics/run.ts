@@ -154,7 +154,9 @@ async function onPglite() {
   }
 }
 
-const results = [await onPostgres(), await onPglite()];
+const postgres = await onPostgres();
+process.stderr.write(`${JSON.stringify(postgres)}\n`);
+const results = [postgres, await onPglite()];
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 out(`## bench/metrics (${SHAPE.apps} apps, ${SHAPE.days} days, batches of ${BATCH}, ${RUNS} runs per query)`);
 out();

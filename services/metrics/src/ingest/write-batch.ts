@@ -58,16 +58,35 @@ on conflict (pipeline_id) do update set
   tests_skipped = coalesce(excluded.tests_skipped, builds.tests_skipped),
   coverage = coalesce(excluded.coverage, builds.coverage)`;
 
+// Lead time from the pipeline's commit time, stored before its deploy (stream order).
 const INSERT_DEPLOYMENTS = `
-insert into deployments (id, pipeline_id, app, environment, outcome, finished_at, commit, config_commit, trigger, image)
-select * from jsonb_to_recordset($1::jsonb) as x(id text, pipeline_id text, app text, environment text, outcome text, finished_at timestamptz, commit text, config_commit text, trigger text, image text)
+insert into deployments (id, pipeline_id, app, environment, outcome, finished_at, commit, config_commit, trigger, image, lead_ms)
+select x.*, case when x.outcome = 'succeeded' then ms(x.finished_at) - ms(p.commit_time) end
+from jsonb_to_recordset($1::jsonb) as x(id text, pipeline_id text, app text, environment text, outcome text, finished_at timestamptz, commit text, config_commit text, trigger text, image text)
+left join pipelines p on p.pipeline_id = x.pipeline_id
 on conflict (id) do nothing`;
 
-// A rollback marks the deployments of the config commit it moved away from.
+// A rollback marks the deployments of the config commit it moved away from, and answers the
+// deployment that followed each (already stored, its rework flag now changes).
 const MARK_ROLLED_BACK = `
-update deployments d set rolled_back = true
-from jsonb_to_recordset($1::jsonb) as x(app text, environment text, "from" text)
-where d.app = x.app and d.environment = x.environment and d.config_commit = x."from" and d.outcome = 'succeeded'`;
+with marked as (
+  update deployments d set rolled_back = true
+  from jsonb_to_recordset($1::jsonb) as x(app text, environment text, "from" text)
+  where d.app = x.app and d.environment = x.environment and d.config_commit = x."from" and d.outcome = 'succeeded'
+  returning d.app, d.environment, d.finished_at
+)
+select (select n.id from deployments n
+        where n.app = m.app and n.environment = m.environment and n.finished_at > m.finished_at
+        order by n.finished_at limit 1) as id
+from marked m`;
+
+// Rework: a rollback's own deployment, or the first good one after a failed or rolled-back one.
+const SET_REWORK = `
+update deployments d set rework = d.outcome = 'succeeded' and (d.trigger = 'rollback' or coalesce((
+  select prev.outcome = 'failed' or prev.rolled_back from deployments prev
+  where prev.app = d.app and prev.environment = d.environment and prev.finished_at < d.finished_at
+  order by prev.finished_at desc limit 1), false))
+where d.id = any($1::text[])`;
 
 const INSERT_AUDIT = `
 insert into audit (seq, at, app, pipeline_id, kind, actor, event_id, details, prev_hash, hash)
@@ -93,9 +112,7 @@ export interface BatchResult {
 }
 
 const LEAD_TIMES = `
-select d.app, d.environment, ms(d.finished_at) - ms(p.commit_time) as ms
-from deployments d join pipelines p on p.pipeline_id = d.pipeline_id
-where d.id = any($1::text[]) and d.outcome = 'succeeded' and p.commit_time is not null`;
+select app, environment, lead_ms as ms from deployments where id = any($1::text[]) and lead_ms is not null`;
 
 async function upsert(tx: Sql, statement: string, rows: unknown[]): Promise<void> {
   if (rows.length > 0) await tx.query(statement, [json(rows)]);
@@ -127,7 +144,11 @@ export function writeBatch(db: Sql, events: AnyEvent[]): Promise<BatchResult> {
     );
     const deployments = defined(facts.map((f) => f.deployment));
     await upsert(tx, INSERT_DEPLOYMENTS, deployments);
-    await upsert(tx, MARK_ROLLED_BACK, defined(facts.map((f) => f.rollback)));
+    const rollbacks = defined(facts.map((f) => f.rollback));
+    const following =
+      rollbacks.length > 0 ? await tx.query<{ id: string | null }>(MARK_ROLLED_BACK, [json(rollbacks)]) : [];
+    const reworkIds = [...deployments.map((d) => d.id), ...defined(following.map((f) => f.id ?? undefined))];
+    if (reworkIds.length > 0) await tx.query(SET_REWORK, [reworkIds]);
     const records = chain(head!, defined(stored.map(auditEntryOf)));
     if (records.length > 0) {
       await upsert(tx, INSERT_AUDIT, records);

@@ -76,16 +76,21 @@ interface CoverageRow {
   previous: number | null;
 }
 
-/** Coverage per app and branch, oldest first, a point flagged `drop` when it fell below the build before. */
+/**
+ * Coverage per app and branch, oldest first, for the latest points of the range; a point is flagged
+ * `drop` when it fell below the build with coverage before it (looked up by index, in range or not).
+ */
 async function coverageSeries(db: Sql, filter: Range) {
-  const where = range(filter).add('coverage is not null', ...[]);
+  const where = range(filter).add('coverage is not null');
   const rows = await db.query<CoverageRow>(
-    `select * from (
-       select app, branch, pipeline_id, ms(finished_at) as at, coverage,
-         lag(coverage) over (partition by app, branch order by finished_at) as previous
-       from builds ${where}
-       order by finished_at desc ${limit(COVERAGE_POINTS)}
-     ) recent order by app, branch, at`,
+    `select r.app, r.branch, r.pipeline_id, ms(r.finished_at) as at, r.coverage,
+       (select b.coverage from builds b
+        where b.app = r.app and b.branch is not distinct from r.branch and b.coverage is not null
+          and b.finished_at < r.finished_at
+        order by b.finished_at desc limit 1) as previous
+     from (select app, branch, pipeline_id, finished_at, coverage from builds ${where}
+           order by finished_at desc ${limit(COVERAGE_POINTS)}) r
+     order by r.app, r.branch, r.finished_at`,
     where.params,
   );
   const series = new Map<string, { app: string; branch: string | null; points: unknown[] }>();

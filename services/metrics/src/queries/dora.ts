@@ -18,30 +18,23 @@ interface CountRow {
   failed: number;
   rolled_back: number;
   rework: number;
+  lead_median: number | null;
+  lead_p90: number | null;
+  lead_count: number;
 }
 
-// A rework deployment: a rollback's own, or the first good one after a failed or rolled-back one.
+// One scan of the covering index (deployments_finished, deployments_app_finished): lead_ms and
+// rework were decided when each deployment was stored (ingest/write-batch.ts).
 const COUNTS = (where: Where) => `
-with d as (
-  select d.*, lag(d.outcome = 'failed' or d.rolled_back) over (partition by d.app, d.environment order by d.finished_at) as after_failure
-  from deployments d ${where}
-)
 select environment, count(*)::int as attempts,
   count(*) filter (where outcome = 'succeeded')::int as deployments,
   count(*) filter (where outcome = 'failed')::int as failed,
   count(*) filter (where rolled_back)::int as rolled_back,
-  count(*) filter (where outcome = 'succeeded' and (trigger = 'rollback' or after_failure))::int as rework
-from d group by environment order by environment`;
-
-// Commit time is the source push's head commit time (or when it was received).
-const LEAD_TIMES = (where: Where) => `
-select d.environment,
-  percentile_cont(0.5) within group (order by ms(d.finished_at) - ms(p.commit_time)) as median,
-  percentile_cont(0.9) within group (order by ms(d.finished_at) - ms(p.commit_time)) as p90,
-  count(*)::int as count
-from deployments d join pipelines p on p.pipeline_id = d.pipeline_id
-${where} and d.outcome = 'succeeded' and p.commit_time is not null
-group by d.environment`;
+  count(*) filter (where rework)::int as rework,
+  percentile_cont(0.5) within group (order by lead_ms) filter (where outcome = 'succeeded') as lead_median,
+  percentile_cont(0.9) within group (order by lead_ms) filter (where outcome = 'succeeded') as lead_p90,
+  count(lead_ms) filter (where outcome = 'succeeded')::int as lead_count
+from deployments d ${where} group by environment order by environment`;
 
 // From each failure to the next good deployment of the same app and environment.
 const RECOVERIES = (where: Where) => `
@@ -63,12 +56,6 @@ const byEnvironment = <T extends { environment: string }>(rows: T[]) =>
 /** The five DORA metrics per environment over the range, with their performance levels. */
 export async function doraMetrics(db: Sql, filter: Range) {
   const counts = await db.query<CountRow>(COUNTS(range(filter)), range(filter).params);
-  const leads = byEnvironment(
-    await db.query<{ environment: string; median: number; p90: number; count: number }>(
-      LEAD_TIMES(range(filter)),
-      range(filter).params,
-    ),
-  );
   const recoveries = byEnvironment(
     await db.query<{ environment: string; median: number; count: number }>(
       RECOVERIES(range(filter, 'f')),
@@ -80,7 +67,6 @@ export async function doraMetrics(db: Sql, filter: Range) {
     const perDay = row.deployments / days;
     const changeFailures = row.failed + row.rolled_back;
     const failureRate = row.attempts > 0 ? changeFailures / row.attempts : null;
-    const lead = leads.get(row.environment);
     const recovery = recoveries.get(row.environment);
     return {
       environment: row.environment,
@@ -88,9 +74,10 @@ export async function doraMetrics(db: Sql, filter: Range) {
       failedDeployments: row.failed,
       rolledBack: row.rolled_back,
       deploymentFrequency: { perDay, perWeek: perDay * 7, level: frequencyLevel(perDay) },
-      leadTimeMs: lead
-        ? { median: lead.median, p90: lead.p90, count: lead.count, level: leadTimeLevel(lead.median) }
-        : null,
+      leadTimeMs:
+        row.lead_count > 0
+          ? { median: row.lead_median!, p90: row.lead_p90!, count: row.lead_count, level: leadTimeLevel(row.lead_median!) }
+          : null,
       changeFailureRate:
         failureRate === null ? null : { rate: failureRate, level: failureRateLevel(failureRate) },
       recoveryTimeMs: recovery

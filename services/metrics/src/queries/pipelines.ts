@@ -71,7 +71,7 @@ export async function listPipelines(db: Sql, filter: PipelineFilter) {
   if (filter.after) where.add('(started_at, pipeline_id) < ($?::timestamptz, $?)', ...filter.after);
   const rows = await db.query<PipelineRow & { started_iso: string }>(
     `select ${COLUMNS}, to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as started_iso
-     from pipelines ${where} order by started_at desc, pipeline_id desc ${limit(filter.limit)}`,
+     from pipelines ${where} order by pipelines.started_at desc, pipelines.pipeline_id desc ${limit(filter.limit)}`,
     where.params,
   );
   const last = rows.length === filter.limit ? rows[rows.length - 1] : undefined;

@@ -7,7 +7,8 @@ export const migrations: Array<{ version: number; name: string; sql: string }> =
     version: 1,
     name: 'events, pipelines, stages, builds, deployments, audit ledger',
     sql: `
-create function ms(t timestamptz) returns float8 language sql immutable
+-- Epoch milliseconds; stable like extract() itself, so PostgreSQL inlines it.
+create function ms(t timestamptz) returns float8 language sql stable
   as 'select extract(epoch from t) * 1000';
 
 -- Every event once: its id is the key, seq is the order it was stored in (SSE's Last-Event-ID).
@@ -71,6 +72,8 @@ create table builds (
 create index builds_finished on builds (finished_at, app);
 create index builds_app_finished on builds (app, finished_at);
 
+-- lead_ms (commit to deploy) and rework are decided when a deployment is stored, so the DORA
+-- queries are one scan of an index that covers them.
 create table deployments (
   id text primary key,
   pipeline_id text not null,
@@ -82,9 +85,12 @@ create table deployments (
   config_commit text not null,
   trigger text,
   image text,
-  rolled_back boolean not null default false
+  rolled_back boolean not null default false,
+  rework boolean not null default false,
+  lead_ms float8
 );
-create index deployments_finished on deployments (finished_at, app, environment);
+create index deployments_finished on deployments (finished_at) include (environment, outcome, rolled_back, rework, lead_ms);
+create index deployments_app_finished on deployments (app, finished_at) include (environment, outcome, rolled_back, rework, lead_ms);
 create index deployments_app_env_finished on deployments (app, environment, finished_at);
 create index deployments_config_commit on deployments (app, environment, config_commit);
 
