@@ -76,7 +76,12 @@ export async function doraMetrics(db: Sql, filter: Range) {
       deploymentFrequency: { perDay, perWeek: perDay * 7, level: frequencyLevel(perDay) },
       leadTimeMs:
         row.lead_count > 0
-          ? { median: row.lead_median!, p90: row.lead_p90!, count: row.lead_count, level: leadTimeLevel(row.lead_median!) }
+          ? {
+              median: row.lead_median!,
+              p90: row.lead_p90!,
+              count: row.lead_count,
+              level: leadTimeLevel(row.lead_median!),
+            }
           : null,
       changeFailureRate:
         failureRate === null ? null : { rate: failureRate, level: failureRateLevel(failureRate) },
