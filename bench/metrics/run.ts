@@ -1,13 +1,16 @@
 // bench/metrics: ingest 1,000,000 events for 100 apps over 90 days through the metrics service's batch
 // writer (raw events + derived tables + audit chain, 500 per transaction), against a bare COPY of the
-// same rows into a table shaped like `events` in the same database in the same run; then the DORA,
+// same rows into a table shaped like `events` in the same database in the same run (interleaved in blocks
+// of 100,000, so both meet the same load); then the DORA,
 // builds and pipelines queries over 90 days (p50/p99). On PostgreSQL (DATABASE_URL of a server, a
 // fresh database is created and dropped) and PGlite (in memory, BENCH_PGLITE_EVENTS events).
-// Run: pnpm --filter @gitops/bench metrics. BENCH_EVENTS, BENCH_PGLITE_EVENTS, BENCH_RUNS change the shape.
+// Run: pnpm --filter @gitops/bench metrics. BENCH_EVENTS, BENCH_PGLITE_EVENTS, BENCH_BATCH (INGEST_BATCH), BENCH_RUNS
+// change the shape.
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { AnyEvent } from '../../packages/contracts/src/index.js';
 import { pgliteStore } from '../../services/metrics/src/adapters/pglite.js';
 import { postgresDatabase } from '../../services/metrics/src/adapters/postgres.js';
 import { writeBatch } from '../../services/metrics/src/ingest/write-batch.js';
@@ -22,8 +25,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const PGLITE_EVENTS = Number(process.env.BENCH_PGLITE_EVENTS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BATCH = 500;
-const COPY_CHUNK = 20_000;
+const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const SHAPE = { apps: 100, days: 90, end: Date.parse('2026-12-01T00:00:00Z') };
 const COPY_TABLE = 'create table events_copy (like events including all)';
 const COPY_SQL =
@@ -36,52 +38,45 @@ const seconds = async (fn: () => Promise<unknown>) => {
   return (performance.now() - started) / 1000;
 };
 
-async function ingest(db: Database, total: number) {
-  let done = 0;
-  for (const batch of eventBatches(total, BATCH, SHAPE)) {
-    await writeBatch(db, batch);
-    done += batch.length;
-    if (done % 100_000 === 0) process.stderr.write(`  ingested ${done}\n`);
-  }
-}
+const BLOCK = 100_000;
 
-/** Chunks of CSV rows, COPY_CHUNK events each. */
-function* csvChunks(total: number) {
-  let rows = '';
+/** The events in blocks of BLOCK (batches of BATCH), generated before either side is timed. */
+function* blocks(total: number) {
+  let block: AnyEvent[][] = [];
   let count = 0;
   for (const batch of eventBatches(total, BATCH, SHAPE)) {
-    rows += csvRows(batch);
+    block.push(batch);
     count += batch.length;
-    if (count >= COPY_CHUNK) {
-      yield rows;
-      rows = '';
-      count = 0;
+    if (count % BLOCK === 0) {
+      yield block;
+      block = [];
     }
   }
-  if (rows) yield rows;
+  if (block.length > 0) yield block;
 }
 
-async function copyPostgres(url: string, total: number) {
+/** A COPY of CSV `rows` into events_copy. */
+type Copy = (rows: string) => Promise<void>;
+
+async function copyPostgres(url: string): Promise<{ copy: Copy; close(): Promise<void> }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  try {
-    const stream = client.query(copyFrom(COPY_SQL.replace('%s', 'stdin')));
-    const finished = new Promise((resolve, reject) => stream.on('finish', resolve).on('error', reject));
-    for (const chunk of csvChunks(total)) {
-      if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
-    }
-    stream.end();
-    await finished;
-  } finally {
-    await client.end();
-  }
+  return {
+    copy: async (rows) => {
+      const stream = client.query(copyFrom(COPY_SQL.replace('%s', 'stdin')));
+      const finished = new Promise((resolve, reject) => stream.on('finish', resolve).on('error', reject));
+      stream.end(rows);
+      await finished;
+    },
+    close: () => client.end(),
+  };
 }
 
-async function copyPglite(db: PGlite, total: number) {
-  for (const chunk of csvChunks(total)) {
-    await db.query(COPY_SQL.replace('%s', "'/dev/blob'"), [], { blob: new Blob([chunk]) });
-  }
-}
+const copyPglite =
+  (db: PGlite): Copy =>
+  async (rows) => {
+    await db.query(COPY_SQL.replace('%s', "'/dev/blob'"), [], { blob: new Blob([rows]) });
+  };
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
@@ -109,12 +104,23 @@ const QUERIES = {
   'pipelines page, all apps': (db: Database) => listPipelines(db, { limit: 50 }),
 };
 
-async function measure(kind: string, db: Database, total: number, copy: () => Promise<void>) {
-  process.stderr.write(`${kind}: COPY of ${total} events\n`);
+/**
+ * Block by block, a bare COPY of the block's rows into events_copy, then the same events through the
+ * service's batch writer: both sides meet the same load of a shared machine.
+ */
+async function measure(kind: string, db: Database, total: number, copy: Copy) {
   await db.query(COPY_TABLE);
-  const copySeconds = await seconds(copy);
-  process.stderr.write(`${kind}: ingest of ${total} events\n`);
-  const ingestSeconds = await seconds(() => ingest(db, total));
+  let copySeconds = 0;
+  let ingestSeconds = 0;
+  let done = 0;
+  for (const block of blocks(total)) {
+    copySeconds += await seconds(() => copy(block.map(csvRows).join('')));
+    ingestSeconds += await seconds(async () => {
+      for (const batch of block) await writeBatch(db, batch);
+    });
+    done += block.reduce((sum, batch) => sum + batch.length, 0);
+    process.stderr.write(`${kind}: ${done} events copied and ingested\n`);
+  }
   const [stored] = await db.query<{ n: number }>('select count(*)::int as n from events');
   if (stored!.n !== total) throw new Error(`${kind}: ${stored!.n} events stored of ${total}`);
   await db.query('drop table events_copy');
@@ -133,10 +139,12 @@ async function onPostgres() {
   const url = new URL(SERVER);
   url.pathname = `/${name}`;
   const db = postgresDatabase(url.toString(), 4);
+  const copier = await copyPostgres(url.toString());
   try {
     await migrate(db);
-    return await measure('PostgreSQL', db, EVENTS, () => copyPostgres(url.toString(), EVENTS));
+    return await measure('PostgreSQL', db, EVENTS, copier.copy);
   } finally {
+    await copier.close();
     await db.close();
     await admin.query(`drop database ${name} with (force)`);
     await admin.end();
@@ -148,7 +156,7 @@ async function onPglite() {
   const db = pgliteStore(raw);
   try {
     await migrate(db);
-    return await measure('PGlite', db, PGLITE_EVENTS, () => copyPglite(raw, PGLITE_EVENTS));
+    return await measure('PGlite', db, PGLITE_EVENTS, copyPglite(raw));
   } finally {
     await db.close();
   }

@@ -92,6 +92,9 @@ create table deployments (
 create index deployments_finished on deployments (finished_at) include (environment, outcome, rolled_back, rework, lead_ms);
 create index deployments_app_finished on deployments (app, finished_at) include (environment, outcome, rolled_back, rework, lead_ms);
 create index deployments_app_env_finished on deployments (app, environment, finished_at);
+-- Recovery time: from each failure (few) to the next good deployment (one index probe each).
+create index deployments_failures on deployments (finished_at) include (app, environment) where outcome = 'failed' or rolled_back;
+create index deployments_good on deployments (app, environment, finished_at) where outcome = 'succeeded' and not rolled_back;
 create index deployments_config_commit on deployments (app, environment, config_commit);
 
 -- The compliance ledger: hash = sha256(prev_hash || canonical record), seq without gaps.
