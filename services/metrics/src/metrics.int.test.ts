@@ -67,6 +67,20 @@ describe.each(stores)('the metrics service on $kind', ({ open }) => {
     const audit = await get('/api/v1/audit?app=web&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z');
     expect(audit.body.records.filter((r: { kind: string }) => r.kind === 'push')).toHaveLength(1);
     expect((await get('/api/v1/audit/verify')).body).toMatchObject({ ok: true });
+    const csv = await fetch(
+      `${service.url}/api/v1/audit?app=web&format=csv&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`,
+    );
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe('seq,at,app,pipelineId,kind,actor,eventId,details,prevHash,hash');
+    expect(lines.slice(1).map((line) => line.split(',')[4])).toEqual([
+      'push',
+      'build',
+      'image',
+      'config',
+      'deploy',
+    ]);
+    expect(lines[1]).toContain('"{""branch"":""main""');
   });
 
   it('pages pipelines with a cursor', async () => {
