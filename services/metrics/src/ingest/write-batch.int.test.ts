@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyLedger } from '../audit/ledger.js';
+import { hmacSigner } from '../audit/signing.js';
 import { getPipeline } from '../queries/pipelines.js';
 import { type TestDatabase, stores } from '../test/databases.js';
 import { at, deliveredPipeline, minutes, pipeline, plus } from '../test/history.js';
@@ -29,6 +32,25 @@ describe.each(stores)('writeBatch on $kind', ({ open }) => {
     expect(await count('events', 'app = $1', ['replay'])).toBe(6);
     expect(await count('deployments', 'app = $1', ['replay'])).toBe(1);
     expect(await count('audit', 'app = $1', ['replay'])).toBe(5);
+  });
+
+  it('stores an event with a NUL character (PostgreSQL refuses them) as U+FFFD, its ledger record too', async () => {
+    const received = pipeline({
+      app: 'nul',
+      id: 'nul-1',
+      commit: 5,
+      committed: at('2026-01-04T00:00:00Z'),
+    }).received(at('2026-01-04T00:01:00Z'));
+    const event = received.event as { data: { headCommit: { message: string }; pusher: { email: string } } };
+    event.data.headCommit.message = 'fix\u0000';
+    event.data.pusher.email = 'ada\u0000@example.com';
+    expect((await writeBatch(store.db, [received])).stored).toHaveLength(1);
+    const [row] = await store.db.query<{ message: string; actor: string }>(
+      `select e.envelope#>>'{data,headCommit,message}' as message, a.actor from events e join audit a on a.event_id = e.id where e.id = $1`,
+      [received.event.id],
+    );
+    expect(row).toEqual({ message: 'fix\uFFFD', actor: 'ada\uFFFD@example.com' });
+    expect(await verifyLedger(store.db, hmacSigner(randomBytes(32)))).toMatchObject({ ok: true });
   });
 
   it('records each stage with its start, end and duration, environments and approvals included', async () => {

@@ -6,6 +6,20 @@ import { type EventFacts, factsOf } from './facts.js';
 import { foldBy, mergeBuild, mergePipeline, mergeStage } from './merge.js';
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
+
+const noNul = (_key: string, value: unknown) =>
+  typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : value;
+
+/**
+ * PostgreSQL's text and jsonb cannot hold NUL: a commit message with one would fail its batch on
+ * every redelivery and stop ingestion. Such characters are stored as U+FFFD, before anything is
+ * derived or hashed from the event.
+ */
+function storable(event: AnyEvent): AnyEvent {
+  const text = JSON.stringify(event.event);
+  if (!text.includes('\\u0000')) return event;
+  return { ...event, event: JSON.parse(JSON.stringify(event.event, noNul)) } as AnyEvent;
+}
 const defined = <T>(values: Array<T | undefined>) => values.filter((v): v is T => v !== undefined);
 
 const INSERT_EVENTS = `
@@ -123,7 +137,8 @@ async function upsert(tx: Sql, statement: string, rows: unknown[]): Promise<void
  * rows and ledger records of the new ones only, so a redelivered batch changes nothing. Writers are
  * serialized on the ledger head, which keeps the ledger one chain and event seqs in commit order.
  */
-export function writeBatch(db: Sql, events: AnyEvent[]): Promise<BatchResult> {
+export function writeBatch(db: Sql, batch: AnyEvent[]): Promise<BatchResult> {
+  const events = batch.map(storable);
   return db.transaction(async (tx) => {
     const [head] = await tx.query<{ seq: number; hash: string }>(
       'select seq::float8 as seq, hash from ledger_head where id = 1 for update',
