@@ -261,8 +261,8 @@ print_env() {
 }
 
 # The tools the builder runs (buildah; bwrap and slirp4netns to sandbox build steps) and its tests use
-# (skopeo, a busybox base image).
-TOOLS=(buildah:buildah skopeo:skopeo busybox:busybox-static bwrap:bubblewrap slirp4netns:slirp4netns)
+# (skopeo, a busybox base image); chromium runs the metrics dashboard's browser test.
+TOOLS=(buildah:buildah skopeo:skopeo busybox:busybox-static bwrap:bubblewrap slirp4netns:slirp4netns chromium:chromium)
 
 install() {
   local name tool missing=()

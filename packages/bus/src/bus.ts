@@ -8,6 +8,7 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
+import { type BatchConsumeOptions, BatchConsumer, type BatchHandler } from './batch-consumer.js';
 import { type NatsEndpoint, natsClientOptions, shownServers } from './connect-options.js';
 import type { ConsumeOptions, ConsumerHandle, DeliveryHandler } from './consume-options.js';
 import { ConsumerLoop } from './consumer.js';
@@ -39,6 +40,8 @@ export interface Bus {
   publish(event: GitopsEvent, options?: PublishOptions): Promise<PublishResult>;
   /** Starts a durable pull consumer; rejects if it cannot be created (NATS down at start). */
   consume(options: ConsumeOptions, handler: DeliveryHandler): Promise<ConsumerHandle>;
+  /** Starts a durable pull consumer handing over batches, acked once the handler resolves (see BatchConsumer). */
+  consumeBatches(options: BatchConsumeOptions, handler: BatchHandler): Promise<ConsumerHandle>;
   /** For /readyz: throws GITOPS_BUS_UNAVAILABLE unless connected and JetStream answers. */
   ping(): Promise<void>;
   /** What was published and which jobs finished, kept for the duplicate window (`provision` creates it). */
@@ -67,7 +70,7 @@ async function unavailableUnless<T>(what: string, fn: () => Promise<T>): Promise
 }
 
 class NatsBus implements Bus {
-  readonly #consumers = new Set<ConsumerLoop>();
+  readonly #consumers = new Set<ConsumerLoop | BatchConsumer>();
   readonly #statusLog: Promise<void>;
   readonly ledger: Ledger;
 
@@ -104,6 +107,20 @@ class NatsBus implements Bus {
       stop: async () => {
         this.#consumers.delete(loop);
         await loop.stop();
+      },
+    };
+  }
+
+  async consumeBatches(options: BatchConsumeOptions, handler: BatchHandler): Promise<ConsumerHandle> {
+    const { nc, js, jsm } = this;
+    const logger = this.options.logger.child({ consumer: options.durable });
+    const consumer = new BatchConsumer({ nc, js, jsm, logger }, options, handler);
+    await unavailableUnless(`consumer ${options.durable} was not created`, () => consumer.start());
+    this.#consumers.add(consumer);
+    return {
+      stop: async () => {
+        this.#consumers.delete(consumer);
+        await consumer.stop();
       },
     };
   }

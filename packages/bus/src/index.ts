@@ -1,3 +1,4 @@
+export type { BatchConsumeOptions, BatchHandler, BatchItem } from './batch-consumer.js';
 export { type Bus, type BusOptions, connectBus } from './bus.js';
 export { type NatsEndpoint, natsClientOptions, shownServers } from './connect-options.js';
 export type {

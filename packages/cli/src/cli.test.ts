@@ -55,11 +55,11 @@ describe('the gitops command line', () => {
     await expectUsageError(['validate', 'a.yaml', 'b.yaml'], 'gitops validate: unexpected argument b.yaml');
     await expectUsageError(
       ['deploy'],
-      'gitops: unknown command deploy (commands: validate, tail, logs, promote, envs, apps, app, diff, sync, rollback, completion)',
+      'gitops: unknown command deploy (commands: validate, tail, logs, promote, envs, apps, app, diff, sync, rollback, pipelines, pipeline, dora, audit, completion)',
     );
     await expectUsageError(
       [],
-      'gitops: a command is needed: validate, tail, logs, promote, envs, apps, app, diff, sync, rollback, completion (gitops --help)',
+      'gitops: a command is needed: validate, tail, logs, promote, envs, apps, app, diff, sync, rollback, pipelines, pipeline, dora, audit, completion (gitops --help)',
     );
   });
 

@@ -1,11 +1,15 @@
 import yargs, { type Argv } from 'yargs';
 import { paintFor } from './colour.js';
 import { appCommand, appsCommand } from './commands/apps.js';
+import { auditCommand } from './commands/audit.js';
 import type { Action, RegisteredCommand } from './commands/command.js';
 import { completionCommand } from './commands/completion.js';
 import { diffCommand } from './commands/diff.js';
+import { doraCommand } from './commands/dora.js';
 import { envsCommand } from './commands/envs.js';
 import { logsCommand } from './commands/logs.js';
+import { pipelineCommand } from './commands/pipeline.js';
+import { pipelinesCommand } from './commands/pipelines.js';
 import { promoteCommand } from './commands/promote.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { syncCommand } from './commands/sync.js';
@@ -26,6 +30,10 @@ const COMMANDS: RegisteredCommand[] = [
   diffCommand,
   syncCommand,
   rollbackCommand,
+  pipelinesCommand,
+  pipelineCommand,
+  doraCommand,
+  auditCommand,
   completionCommand,
 ];
 const NAMES = COMMANDS.map((command) => command.name);

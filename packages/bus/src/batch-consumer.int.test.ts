@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { STREAM_NAME, subjectFor } from '@gitops/contracts';
+import {
+  type Inspector,
+  type NatsServer,
+  inspect,
+  sourceReceived,
+  startNatsServer,
+  testLogger,
+  uniqueApp,
+} from '@gitops/testing';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Bus, connectBus } from './bus.js';
+import { deadLetterSubject } from './names.js';
+import { DEAD_LETTER_STREAM } from './topology.js';
+
+describe('bus.consumeBatches', () => {
+  let nats: NatsServer;
+  let look: Inspector;
+  const buses: Bus[] = [];
+  const open = async () => {
+    const bus = await connectBus({
+      servers: [nats.url],
+      name: 'test',
+      logger: testLogger(),
+      reconnectTimeWaitMs: 100,
+    });
+    buses.push(bus);
+    return bus;
+  };
+  const settled = (durable: string) =>
+    vi.waitFor(async () => {
+      const info = await look.jsm.consumers.info(STREAM_NAME, durable);
+      expect(info.num_pending + info.num_ack_pending).toBe(0);
+    });
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    await (await open()).provision();
+    look = await inspect(nats.url);
+  });
+  afterEach(async () => {
+    await Promise.all(buses.splice(0).map((bus) => bus.close()));
+  });
+  afterAll(async () => {
+    await look?.close();
+    await nats?.dispose();
+  });
+
+  it('hands events over in batches of at most maxBatch, in stream order, and acks them', async () => {
+    const app = uniqueApp();
+    const bus = await open();
+    const events = Array.from({ length: 25 }, () => sourceReceived(app));
+    for (const event of events) await bus.publish(event);
+    const batches: string[][] = [];
+    const durable = `test-${randomUUID()}`;
+    await bus.consumeBatches(
+      { durable, filterSubject: subjectFor(app, 'source.received'), maxBatch: 10, maxWaitMs: 20 },
+      async (batch) => {
+        batches.push(batch.map((item) => item.event.event.id));
+      },
+    );
+    await settled(durable);
+    expect(batches.flat()).toEqual(events.map((event) => event.id));
+    expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThanOrEqual(10);
+  });
+
+  it('redelivers a whole batch whose handler failed, and acks nothing of it before', async () => {
+    const app = uniqueApp();
+    const bus = await open();
+    const events = [sourceReceived(app), sourceReceived(app)];
+    for (const event of events) await bus.publish(event);
+    const durable = `test-${randomUUID()}`;
+    let calls = 0;
+    let unackedAtFailure = -1;
+    const seen: string[] = [];
+    await bus.consumeBatches(
+      { durable, filterSubject: subjectFor(app, 'source.received'), maxWaitMs: 20, retryDelayMs: 50 },
+      async (batch) => {
+        calls += 1;
+        if (calls === 1) {
+          unackedAtFailure = (await look.jsm.consumers.info(STREAM_NAME, durable)).num_ack_pending;
+          throw new Error('store down');
+        }
+        seen.push(...batch.map((item) => item.event.event.id));
+      },
+    );
+    await settled(durable);
+    expect(unackedAtFailure).toBe(2);
+    expect(seen.sort()).toEqual(events.map((event) => event.id).sort());
+  });
+
+  it('dead-letters a message that is not an event and hands over the rest', async () => {
+    const app = uniqueApp();
+    const bus = await open();
+    const nc = await connect({ servers: nats.url });
+    await jetstream(nc).publish(subjectFor(app, 'source.received'), 'not json');
+    await nc.close();
+    const event = sourceReceived(app);
+    await bus.publish(event);
+    const durable = `test-${randomUUID()}`;
+    const seen: string[] = [];
+    await bus.consumeBatches(
+      { durable, filterSubject: subjectFor(app, 'source.received'), maxWaitMs: 20 },
+      async (batch) => {
+        seen.push(...batch.map((item) => item.event.event.id));
+      },
+    );
+    await settled(durable);
+    expect(seen).toEqual([event.id]);
+    expect(await look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM)).toBeTruthy();
+  });
+});

@@ -1,0 +1,176 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AnyEvent, STREAM_NAME, decodeEvent } from '@gitops/contracts';
+import { describeError } from '@gitops/errors';
+import type { Logger } from '@gitops/telemetry';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { consumerSpec, withDefaults } from './consume-options.js';
+import { deadLetter } from './dead-letter.js';
+import { ensureConsumer } from './provision.js';
+
+export interface BatchConsumeOptions {
+  /** The durable consumer (created at start, or updated, like `consume`'s). */
+  durable: string;
+  /** One subject filter (nats-server 2.9 has no multi-filter consumers), e.g. `gitops.v1.>`. */
+  filterSubject: string;
+  /** A batch is handed over at this many messages … (default 500). */
+  maxBatch?: number;
+  /** … or this long after its first message arrived (default 50 ms). */
+  maxWaitMs?: number;
+  /** Unacked this long, a message is redelivered (default 30 s). */
+  ackWaitMs?: number;
+  /** Delay before a failed batch is redelivered (default 1 s). */
+  retryDelayMs?: number;
+  /** How far back a consumer that does not exist yet starts (default: the whole stream). */
+  startLookbackMs?: number;
+}
+
+/** One decoded message of a batch, with the stream sequence it was stored at. */
+export interface BatchItem {
+  event: AnyEvent;
+  subject: string;
+  streamSeq: number;
+}
+
+/** Resolves: every message of the batch is acked. Throws: every one is redelivered after `retryDelayMs`. */
+export type BatchHandler = (batch: BatchItem[]) => Promise<void>;
+
+export interface BatchConsumerDeps {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  logger: Logger;
+}
+
+const RESUME_DELAY_MS = 1000;
+
+/**
+ * A durable pull consumer that hands messages over in batches, one batch at a time, and acks a
+ * batch only once its handler resolved: a store that commits the batch before resolving gets
+ * at-least-once delivery with nothing lost across crashes. Messages that do not decode are
+ * dead-lettered one by one and never reach the handler. No retry limit: a batch is retried until
+ * its handler succeeds (a store outage must not drop events).
+ */
+export class BatchConsumer {
+  readonly #stopping = new AbortController();
+  readonly #settings: Required<BatchConsumeOptions>;
+  #messages: ConsumerMessages | undefined;
+  #running: Promise<void> = Promise.resolve();
+  #pending: JsMsg[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: BatchConsumerDeps,
+    options: BatchConsumeOptions,
+    private readonly handler: BatchHandler,
+  ) {
+    this.#settings = {
+      maxBatch: 500,
+      maxWaitMs: 50,
+      ackWaitMs: 30_000,
+      retryDelayMs: 1000,
+      startLookbackMs: Number.MAX_SAFE_INTEGER,
+      ...options,
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.#ensure();
+    this.#running = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    clearTimeout(this.#timer);
+    this.#messages?.close().catch(() => undefined);
+    await this.#running;
+    await this.#flushing;
+    // Pulled but not handed over: back to the stream for the next start or another replica.
+    for (const msg of this.#pending.splice(0)) msg.nak();
+  }
+
+  #ensure(): Promise<void> {
+    const settings = withDefaults({ ...this.#settings, maxDeliver: -1 });
+    return ensureConsumer(this.deps.jsm, STREAM_NAME, consumerSpec(settings), {
+      startLookbackMs: Math.min(this.#settings.startLookbackMs, Date.now()),
+      logger: this.deps.logger,
+    });
+  }
+
+  async #run(): Promise<void> {
+    const { signal } = this.#stopping;
+    let first = true;
+    while (!signal.aborted && !this.deps.nc.isClosed()) {
+      try {
+        if (!first) await this.#ensure();
+        first = false;
+        await this.#consume();
+      } catch (err) {
+        if (!signal.aborted) this.deps.logger.warn({ err }, 'batch consumer interrupted; resuming');
+      }
+      await sleep(RESUME_DELAY_MS, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  async #consume(): Promise<void> {
+    const { durable, maxBatch } = this.#settings;
+    const consumer = await this.deps.js.consumers.get(STREAM_NAME, durable);
+    this.#messages = await consumer.consume({ max_messages: maxBatch * 2, abort_on_missing_resource: true });
+    if (this.#stopping.signal.aborted) await this.#messages.close();
+    for await (const msg of this.#messages) {
+      if (this.#stopping.signal.aborted) {
+        msg.nak();
+        continue;
+      }
+      this.#pending.push(msg);
+      if (this.#pending.length >= maxBatch) await this.#flush();
+      else this.#timer ??= setTimeout(() => void this.#flush(), this.#settings.maxWaitMs);
+    }
+  }
+
+  // Serialized: a timer flush and a full-batch flush never run at once, so batches stay in order.
+  #flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const messages = this.#pending.splice(0);
+    if (messages.length === 0) return this.#flushing;
+    this.#flushing = this.#flushing.then(() => this.#handle(messages));
+    return this.#flushing;
+  }
+
+  async #handle(messages: JsMsg[]): Promise<void> {
+    const batch: BatchItem[] = [];
+    const decoded: JsMsg[] = [];
+    for (const msg of messages) {
+      try {
+        batch.push({ event: decodeEvent(msg.data), subject: msg.subject, streamSeq: msg.seq });
+        decoded.push(msg);
+      } catch (err) {
+        await this.#deadLetter(msg, err);
+      }
+    }
+    if (batch.length === 0) return;
+    try {
+      await this.handler(batch);
+    } catch (err) {
+      this.deps.logger.warn({ error: describeError(err), size: batch.length }, 'batch failed; retrying');
+      for (const msg of decoded) msg.nak(this.#settings.retryDelayMs);
+      return;
+    }
+    for (const msg of decoded) msg.ack();
+  }
+
+  async #deadLetter(msg: JsMsg, err: unknown): Promise<void> {
+    try {
+      await deadLetter(this.deps.js, msg, this.#settings.durable, 'invalid-payload', err);
+      this.deps.logger.error(
+        { seq: msg.seq, subject: msg.subject, error: describeError(err) },
+        'dead-lettered',
+      );
+    } catch (publishErr) {
+      msg.nak(this.#settings.retryDelayMs);
+      this.deps.logger.error({ seq: msg.seq, err: publishErr }, 'dead-lettering failed; will retry');
+    }
+  }
+}

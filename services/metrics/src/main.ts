@@ -1,0 +1,4 @@
+import { runService } from '@gitops/service';
+import { metricsService } from './service.js';
+
+runService(metricsService);
