@@ -28,6 +28,7 @@ export function updatedEvent(
     ...pipeline,
     ...configFields(target.app, target.environment, target.image),
     configCommit: result.configCommit,
+    durationMs: result.durationMs,
     ...(result.batch ? { batch: result.batch } : {}),
     ...(target.promotedFrom ? { promotedFrom: target.promotedFrom } : {}),
   };

@@ -21,6 +21,8 @@ export interface BumpResult {
   batch?: string[];
   /** False when the environment pinned the image already (a replay): no commit was made. */
   committed: boolean;
+  /** From the bump's arrival to its commit pushed: waiting for the repository's lock and batching included. */
+  durationMs: number;
 }
 
 /** What an environment runs according to Git. */

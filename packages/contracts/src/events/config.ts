@@ -15,6 +15,8 @@ export const ConfigUpdated = eventData({
   batch: Type.Optional(Type.Array(Type.String())),
   /** Set when the commit is a promotion from the previous environment. */
   promotedFrom: Type.Optional(Type.String()),
+  /** From the bump's arrival at the config updater to its commit pushed. */
+  durationMs: Type.Optional(Type.Number({ minimum: 0 })),
 });
 export const ConfigFailed = eventData({
   ...configFields,

@@ -11,7 +11,7 @@ export class FakeWriter implements ConfigWriter {
   pinned = new Map<string, { digest: string; tag?: string }>();
   async write(bump: Bump) {
     this.bumps.push(bump);
-    return { configCommit: CONFIG_COMMIT, committed: true };
+    return { configCommit: CONFIG_COMMIT, committed: true, durationMs: 5 };
   }
   async read(_app: Application, environment: Environment) {
     const image = this.pinned.get(environment.name);

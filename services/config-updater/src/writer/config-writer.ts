@@ -10,7 +10,7 @@ import { currentImage } from '../edit/config-dir.js';
 import { pushFailed } from '../errors.js';
 import type { Bump, BumpResult, ConfigWriter, EnvironmentState, RepoLock } from '../ports.js';
 import { raceBackoff } from './backoff.js';
-import { type Pending, type Round, takeRound } from './rounds.js';
+import { type Pending, type Round, type RoundResult, takeRound } from './rounds.js';
 import { writeRound } from './write-round.js';
 
 export interface WriterOptions {
@@ -59,14 +59,16 @@ export class RepoWriter implements ConfigWriter {
 
   constructor(private readonly options: WriterOptions) {}
 
-  write(bump: Bump): Promise<BumpResult> {
+  async write(bump: Bump): Promise<BumpResult> {
     const key = bump.app.config.repoKey;
-    return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const result = await new Promise<RoundResult>((resolve, reject) => {
       const queue = this.#pending.get(key) ?? [];
       queue.push({ bump, resolve, reject });
       this.#pending.set(key, queue);
       this.#drain(key);
     });
+    return { ...result, durationMs: Math.round(performance.now() - started) };
   }
 
   read(app: Application, environment: Environment, ref?: string): Promise<EnvironmentState> {

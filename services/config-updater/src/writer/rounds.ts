@@ -1,9 +1,12 @@
 import type { Bump, BumpResult } from '../ports.js';
 
+/** What a round answers each bump; the writer adds how long the bump waited and took. */
+export type RoundResult = Omit<BumpResult, 'durationMs'>;
+
 /** A bump waiting for its repository's writer, with the promise of its caller. */
 export interface Pending {
   bump: Bump;
-  resolve(result: BumpResult): void;
+  resolve(result: RoundResult): void;
   reject(err: unknown): void;
 }
 

@@ -1,10 +1,16 @@
 import type { GitAccess } from '@gitops/git';
 import type { FoundCommit, GitWorkspace } from '../adapters/git-workspace.js';
 import { pinImage } from '../edit/config-dir.js';
-import type { BumpResult } from '../ports.js';
-import { type Group, type Pending, type Round, commitMessage, subjectPrefix } from './rounds.js';
+import {
+  type Group,
+  type Pending,
+  type Round,
+  type RoundResult,
+  commitMessage,
+  subjectPrefix,
+} from './rounds.js';
 
-type Outcome = { item: Pending; result: BumpResult } | { item: Pending; error: unknown };
+type Outcome = { item: Pending; result: RoundResult } | { item: Pending; error: unknown };
 
 /** The bumps of the group a commit of the history carries already (a replay, or a retry after a crash). */
 function written(group: Group, found: FoundCommit[]): Outcome[] {

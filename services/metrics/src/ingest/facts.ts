@@ -183,16 +183,20 @@ export function factsOf({ name, event }: AnyEvent): EventFacts {
         'image',
         finished(time, event.data.durationMs, 'failed', { error: event.data.error.message }),
       );
-    case 'config.updated':
-      return stageFact('config', {
-        ended_at: time,
-        outcome: 'succeeded',
-        detail: {
-          configCommit: event.data.configCommit,
-          image: event.data.image,
-          promotedFrom: event.data.promotedFrom,
-        },
-      });
+    case 'config.updated': {
+      const detail = {
+        configCommit: event.data.configCommit,
+        image: event.data.image,
+        promotedFrom: event.data.promotedFrom,
+      };
+      const { durationMs } = event.data;
+      return stageFact(
+        'config',
+        durationMs === undefined
+          ? { ended_at: time, outcome: 'succeeded', detail }
+          : finished(time, durationMs, 'succeeded', detail),
+      );
+    }
     case 'config.failed':
       return stageFact('config', {
         ended_at: time,
