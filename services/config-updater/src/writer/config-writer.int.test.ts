@@ -123,11 +123,19 @@ describe('the config writer, against a real git server and Redis', () => {
     await w.write(bump(8));
     const replay = await writer().write(bump(7));
     expect(first.committed).toBe(true);
-    expect(replay).toEqual({ configCommit: first.configCommit, committed: false });
+    expect(replay).toEqual({
+      configCommit: first.configCommit,
+      committed: false,
+      durationMs: expect.any(Number),
+    });
     expect(await repo.log()).toHaveLength(3);
     // The same image again under another pipeline: nothing to change, the head answers.
     const same = await w.write(bump(8, { pipelineId: 'hello-again' }));
-    expect(same).toEqual({ configCommit: (await repo.log())[0]!.sha, committed: false });
+    expect(same).toEqual({
+      configCommit: (await repo.log())[0]!.sha,
+      committed: false,
+      durationMs: expect.any(Number),
+    });
   });
 
   it('writes the subject, identity and trailers a person can trace', async () => {
