@@ -147,6 +147,9 @@ async function run(
       ...(retryable ? { sync: 'Unknown', health: 'Unknown' } : { sync: 'OutOfSync' }),
       message: describeError(err),
     });
+    // With no cluster configured at all nothing was deployed, so nothing failed: the status says
+    // Unknown and why, and the first resync after a restart with a cluster applies the branch head.
+    if (!deps.cluster) return { events: [] };
     if (retryable || !configCommit) throw err;
     if (!identity && !reporting && ask.trigger !== 'config.pushed') return { events: [] };
     identity ??= identityOf(ask, configCommit);
