@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { connectBus } from '@gitops/bus';
 import { natsConnectOptions } from '@gitops/config';
-import { createEvent } from '@gitops/contracts';
+import { type EventData, createEvent } from '@gitops/contracts';
 import { type Platform, author, configRepo, source, startPlatform } from '@gitops/fixtures';
 import { autoRollout } from '@gitops/kube-api-double';
 import { type StoredMessage, git, makeCommit, readStream, repoRoot, testLogger } from '@gitops/testing';
@@ -38,11 +38,14 @@ const threeEnvironments = (app: string, imageRepository: string) => {
   return files;
 };
 
-const environments = (configRepoURL: string) =>
-  `{ repoURL: '${configRepoURL}', environments: [` +
-  '{ name: dev, path: envs/dev }, ' +
-  `{ name: staging, path: envs/staging, promotion: auto, destination: { namespace: ${ENVIRONMENTS.staging} } }, ` +
-  `{ name: prod, path: envs/prod, promotion: approval, destination: { namespace: ${ENVIRONMENTS.prod} } }] }`;
+const environments = (configRepoURL: string) => {
+  const list = [
+    '{ name: dev, path: envs/dev }',
+    `{ name: staging, path: envs/staging, promotion: auto, destination: { namespace: ${ENVIRONMENTS.staging} } }`,
+    `{ name: prod, path: envs/prod, promotion: approval, destination: { namespace: ${ENVIRONMENTS.prod} } }`,
+  ];
+  return `{ repoURL: '${configRepoURL}', environments: [${list.join(', ')}] }`;
+};
 
 describe('environments, promotion and rollback', () => {
   let platform: Platform;
@@ -77,12 +80,16 @@ describe('environments, promotion and rollback', () => {
         name: 'hello',
       })?.spec,
     );
-  const api = async (service: 'config-updater' | 'reconciler', path: string, init: RequestInit = {}) => {
+  const api = async <Body = { message?: string }>(
+    service: 'config-updater' | 'reconciler',
+    path: string,
+    init: RequestInit = {},
+  ) => {
     const response = await fetch(`${platform.service(service).url}${path}`, {
       ...init,
       headers: { 'content-type': 'application/json', ...init.headers },
     });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: (await response.json()) as Body };
   };
   const commitText = async (sha: string) => {
     const work = platform.configWorkOf('hello');
@@ -180,9 +187,13 @@ describe('environments, promotion and rollback', () => {
     expect(requested).toMatchObject({ pipelineId, environment: 'prod', from: 'staging', to: 'prod', image });
     expect(liveImage('prod')).not.toContain(digest);
 
-    const listed = await api('config-updater', '/api/v1/apps/hello/environments', { headers: bearer });
+    const listed = await api<{ environments: Array<{ name: string; configCommit: string }> }>(
+      'config-updater',
+      '/api/v1/apps/hello/environments',
+      { headers: bearer },
+    );
     expect(listed.status).toBe(200);
-    const prod = listed.body.environments.find((e: { name: string }) => e.name === 'prod');
+    const prod = listed.body.environments.find((e) => e.name === 'prod')!;
     expect(prod).toMatchObject({ promotion: 'approval', digest: null, waiting: { from: 'staging', image } });
     prodBefore = prod.configCommit;
     expect(await gitops(['envs', 'hello'])).toMatch(/prod/);
@@ -236,7 +247,7 @@ describe('environments, promotion and rollback', () => {
 
   it('rolls prod back through Git, and the config updater refuses the rolled-back digest', async () => {
     const rollback = (headers: Record<string, string>) =>
-      api('reconciler', '/api/v1/apps/hello/rollback?environment=prod', {
+      api<{ configCommit: string }>('reconciler', '/api/v1/apps/hello/rollback?environment=prod', {
         method: 'POST',
         headers,
         body: JSON.stringify({ to: prodBefore, reason: 'e2e: bad release' }),
@@ -272,13 +283,15 @@ describe('environments, promotion and rollback', () => {
     );
     expect(liveImage('prod')).not.toContain(digest);
 
-    let quarantine: Record<string, any> = {};
+    let quarantine: unknown[] = [];
     for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
-      quarantine = await api('config-updater', '/api/v1/quarantine', { headers: bearer });
-      if (quarantine.body.quarantine?.length) break;
+      ({ quarantine } = (
+        await api<{ quarantine: unknown[] }>('config-updater', '/api/v1/quarantine', { headers: bearer })
+      ).body);
+      if (quarantine.length > 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(quarantine.body.quarantine).toEqual([
+    expect(quarantine).toEqual([
       expect.objectContaining({ digest, image, app: 'hello', environment: 'prod', by: 'alice' }),
     ]);
 
@@ -318,7 +331,7 @@ describe('environments, promotion and rollback', () => {
         createEvent({
           name: 'image.pushed',
           service: 'image-pusher',
-          data: { ...(pushed as never), pipelineId: 'hello-replayed-e2e' },
+          data: { ...(pushed as EventData<'image.pushed'>), pipelineId: 'hello-replayed-e2e' },
         }),
       );
     } finally {
