@@ -219,8 +219,9 @@ describe('the config updater service, in-process against real NATS, Redis and gi
     expect(head.sha).toBe(answer.configCommit);
     expect(head.body).toContain('Approved-By: alice');
     expect(head.body).toContain('Promoted-From: staging');
+    // The tag staging pins with the digest goes along.
     expect(await repo.show('envs/prod/values.yaml')).toBe(
-      `image:\n  repository: ${REPOSITORY} # replaced on promotion\n  digest: ${digestOf(3)}\n`,
+      `image:\n  repository: ${REPOSITORY} # replaced on promotion\n  tag: latest\n  digest: ${digestOf(3)}\n`,
     );
     // Approved once: nothing waits any more.
     expect((await api(`/api/v1/apps/${app}/promotions`, { method: 'POST', body })).status).toBe(409);

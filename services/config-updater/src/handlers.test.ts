@@ -73,6 +73,24 @@ describe('the config updater’s handlers', () => {
     expect(updated).toMatchObject({ id: 'hello-p1.config.updated.staging', data: { promotedFrom: 'dev' } });
   });
 
+  it('keeps the version tag the deployed config commit pins with the event’s digest', async () => {
+    const { writer, state, handlers } = setup();
+    writer.pinned.set('dev', { digest: digestOf(6), tag: 'main-abc1234-6' });
+    writer.pinned.set('staging', { digest: digestOf(6), tag: 'main-abc1234-6' });
+    const image = `${REPOSITORY}@${digestOf(6)}`;
+    await handlers['deploy.succeeded']!(deployed('dev', { image }), testJobContext());
+    expect(writer.bumps[0]).toMatchObject({
+      environment: { name: 'staging' },
+      pin: { digest: digestOf(6), tag: 'main-abc1234-6' },
+    });
+    await handlers['deploy.succeeded']!(deployed('staging', { image }), testJobContext());
+    expect(await state.waiting('hello', 'prod')).toMatchObject({ image, tag: 'main-abc1234-6' });
+
+    writer.pinned.set('dev', { digest: digestOf(9), tag: 'main-def5678-9' });
+    await handlers['deploy.succeeded']!(deployed('dev', { image }), testJobContext());
+    expect(writer.bumps[1]!.pin).toEqual({ repository: REPOSITORY, digest: digestOf(6) });
+  });
+
   it('records an approval promotion as waiting and asks for it', async () => {
     const { writer, state, handlers } = setup();
     const image = `${REPOSITORY}@${digestOf(4)}`;

@@ -1,4 +1,4 @@
-import type { Application } from '@gitops/config';
+import type { Application, Environment } from '@gitops/config';
 import type { AnyEvent, GitopsEvent } from '@gitops/contracts';
 import type { JobContext, StageHandlers } from '@gitops/queue';
 import { type ImagePin, formatImageRef } from './edit/image-ref.js';
@@ -45,6 +45,27 @@ async function imagePushed(deps: UpdaterDeps, event: GitopsEvent<'image.pushed'>
 }
 
 /**
+ * What the deployed config commit pins in `from`: the image to promote when the event names none,
+ * and else the version tag that goes with its digest (a read that fails then only loses the tag).
+ */
+async function deployedState(
+  deps: UpdaterDeps,
+  app: Application,
+  from: Environment,
+  data: GitopsEvent<'deploy.succeeded'>['data'],
+  ctx: JobContext,
+) {
+  if (!data.image) return deps.writer.read(app, from, data.configCommit);
+  return deps.writer.read(app, from, data.configCommit).catch((err: unknown) => {
+    ctx.logger.warn(
+      { err, configCommit: data.configCommit },
+      'the deployed pin could not be read; promoting without its tag',
+    );
+    return undefined;
+  });
+}
+
+/**
  * deploy.succeeded: when the environment is healthy and the next one is reached by promotion, the
  * exact digest deployed here goes on: written at once (`auto`), or recorded to wait for a person
  * (`approval`). A quarantined digest goes nowhere.
@@ -55,7 +76,7 @@ async function deploySucceeded(deps: UpdaterDeps, event: GitopsEvent<'deploy.suc
   const to = nextEnvironment(app, data.environment);
   if (data.health !== 'Healthy' || !to) return [];
   const from = app.config.environments.find((env) => env.name === data.environment)!;
-  const deployed = data.image ? undefined : await deps.writer.read(app, from, data.configCommit);
+  const deployed = await deployedState(deps, app, from, data, ctx);
   const reference = data.image ?? (deployed?.image?.digest ? formatImageRef(deployed.image) : '');
   const pinned = pinnedImage(reference);
   const commit = data.commit ?? deployed?.sourceCommit;
@@ -66,7 +87,8 @@ async function deploySucceeded(deps: UpdaterDeps, event: GitopsEvent<'deploy.suc
     );
     return [];
   }
-  const tag = deployed?.image?.tag;
+  // The version tag goes on with the digest (docs: promotions keep the previous environment's tag).
+  const tag = deployed?.image?.digest === pinned.digest ? deployed.image.tag : undefined;
   const pin: ImagePin = { ...pinned, ...(tag ? { tag } : {}) };
   const pipeline: PipelineRef = { pipelineId: data.pipelineId, app: app.name, commit };
   const promotion = { from: from.name, to: to.name, image: imageOf(pin) };
@@ -77,7 +99,8 @@ async function deploySucceeded(deps: UpdaterDeps, event: GitopsEvent<'deploy.suc
   }
   if (to.promotion === 'approval') {
     const requestedAt = (deps.now?.() ?? new Date()).toISOString();
-    await deps.state.wait({ app: app.name, ...promotion, pipelineId: data.pipelineId, commit, requestedAt });
+    const waiting = { app: app.name, ...promotion, ...(tag ? { tag } : {}), pipelineId: data.pipelineId };
+    await deps.state.wait({ ...waiting, commit, requestedAt });
     return [promotionEvent('promotion.requested', pipeline, promotion)];
   }
   const bump = { app, environment: to, pin, pipelineId: data.pipelineId, commit, promotedFrom: from.name };

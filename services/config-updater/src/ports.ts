@@ -63,6 +63,8 @@ export interface WaitingPromotion {
   from: string;
   to: string;
   image: string;
+  /** The version tag `from` pins with the digest, kept on promotion. */
+  tag?: string;
   pipelineId: string;
   commit: string;
   requestedAt: string;

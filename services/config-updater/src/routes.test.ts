@@ -41,6 +41,7 @@ async function api() {
     from: 'dev',
     to: 'prod',
     image,
+    tag: 'main-0123456-7',
     pipelineId: 'hello-p',
     commit: TEST_SHA,
     requestedAt: 'now',
@@ -72,6 +73,10 @@ describe('the config updater API', () => {
       from: 'dev',
       by: 'alice',
       configCommit: CONFIG_COMMIT,
+    });
+    expect(writer.bumps[0]).toMatchObject({
+      approvedBy: 'alice',
+      pin: { repository: REPOSITORY, digest: digestOf(7), tag: 'main-0123456-7' },
     });
   });
 

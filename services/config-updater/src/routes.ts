@@ -76,7 +76,7 @@ async function approve(deps: RouteDeps, app: Application, to: Environment, by: s
   const result = await deps.writer.write({
     app,
     environment: to,
-    pin: pinned,
+    pin: { ...pinned, ...(waiting.tag ? { tag: waiting.tag } : {}) },
     pipelineId,
     commit,
     promotedFrom: from,
