@@ -2,8 +2,8 @@ import { outputFlag } from '../flags.js';
 import { println } from '../io.js';
 import {
   type ReconcilerArgs,
-  ReconcilerClient,
   environmentQuery,
+  reconcilerApi,
   reconcilerFlags,
 } from '../reconciler/client.js';
 import { defineCommand } from './command.js';
@@ -35,7 +35,7 @@ export const diffCommand = defineCommand<
       .options({ ...reconcilerFlags, output: outputFlag }),
   run: async (args, io) => {
     const path = `api/v1/apps/${encodeURIComponent(args.app)}/diff${environmentQuery(args.environment)}`;
-    const answer = await new ReconcilerClient(args, io).request<DiffAnswer>('GET', path);
+    const answer = await reconcilerApi(args, io).request<DiffAnswer>('GET', path);
     const changed = answer.resources.filter((resource) => resource.action !== 'unchanged');
     if (args.output === 'json') println(io.stdout, JSON.stringify(answer, null, 2));
     else {

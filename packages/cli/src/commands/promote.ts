@@ -1,9 +1,6 @@
-import { envFlag, flagValue, httpUrl } from '../flags.js';
 import { println } from '../io.js';
-import { callUpdater, tokenOf } from '../updater/api.js';
+import { updaterApi, updaterFlags } from '../updater/api.js';
 import { defineCommand } from './command.js';
-
-const DEFAULT_URL = 'http://127.0.0.1:8094';
 
 interface Approved {
   environment: string;
@@ -26,23 +23,12 @@ export const promoteCommand = defineCommand({
         requiresArg: true,
         describe: 'why, recorded in promotion.approved',
       })
-      .option(
-        'updater-url',
-        envFlag("the config updater's HTTP address", 'GITOPS_CONFIG_UPDATER_URL', DEFAULT_URL),
-      )
-      .option('token', envFlag("a token of the config updater's GITOPS_API_TOKENS_FILE", 'GITOPS_TOKEN'))
+      .options(updaterFlags)
       .example('$0 promote hello --to prod --reason "release 42"', 'approve what waits for prod'),
   run: async (args, io) => {
-    const url = flagValue(
-      'updater-url',
-      args.updaterUrl,
-      httpUrl(DEFAULT_URL),
-      io,
-      'GITOPS_CONFIG_UPDATER_URL',
-    );
     const body = { to: args.to, ...(args.reason ? { reason: args.reason } : {}) };
-    const approved = await callUpdater<Approved>(
-      { url, token: tokenOf(args.token, io.env) },
+    const approved = await updaterApi(args, io).request<Approved>(
+      'POST',
       `api/v1/apps/${encodeURIComponent(args.app)}/promotions`,
       body,
     );

@@ -1,8 +1,8 @@
 import { println } from '../io.js';
 import {
   type ReconcilerArgs,
-  ReconcilerClient,
   environmentQuery,
+  reconcilerApi,
   reconcilerFlags,
 } from '../reconciler/client.js';
 import { defineCommand } from './command.js';
@@ -43,7 +43,7 @@ export const rollbackCommand = defineCommand<
   run: async (args, io) => {
     const path = `api/v1/apps/${encodeURIComponent(args.app)}/rollback${environmentQuery(args.environment)}`;
     const body = { to: args.to, ...(args.reason ? { reason: args.reason } : {}) };
-    const answer = await new ReconcilerClient(args, io).request<{
+    const answer = await reconcilerApi(args, io).request<{
       configCommit: string;
       image: string;
       environment: string;

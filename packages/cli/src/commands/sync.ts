@@ -1,8 +1,8 @@
 import { println } from '../io.js';
 import {
   type ReconcilerArgs,
-  ReconcilerClient,
   environmentQuery,
+  reconcilerApi,
   reconcilerFlags,
 } from '../reconciler/client.js';
 import { defineCommand } from './command.js';
@@ -23,7 +23,7 @@ export const syncCommand = defineCommand<ReconcilerArgs & { app: string; environ
       .options(reconcilerFlags),
   run: async (args, io) => {
     const path = `api/v1/apps/${encodeURIComponent(args.app)}/sync${environmentQuery(args.environment)}`;
-    const answer = await new ReconcilerClient(args, io).request<{ environment: string }>('POST', path);
+    const answer = await reconcilerApi(args, io).request<{ environment: string }>('POST', path);
     println(
       io.stdout,
       `sync of ${args.app} ${answer.environment} started (gitops app ${args.app} shows its outcome)`,
