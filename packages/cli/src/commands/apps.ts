@@ -1,4 +1,4 @@
-import { outputFlag } from '../flags.js';
+import { appArgument, outputFlag } from '../flags.js';
 import { println } from '../io.js';
 import { type ReconcilerArgs, reconcilerApi, reconcilerFlags } from '../reconciler/client.js';
 import { type AppStatus, appDetail, appsTable } from '../reconciler/status-text.js';
@@ -21,10 +21,7 @@ export const appsCommand = defineCommand<ReconcilerArgs & { output: 'text' | 'js
 export const appCommand = defineCommand<ReconcilerArgs & { name: string; output: 'text' | 'json' }>({
   command: 'app <name>',
   describe: "one application's status: each environment's resources, health and drift",
-  flags: (yargs) =>
-    yargs
-      .positional('name', { type: 'string', demandOption: true, describe: 'the application' })
-      .options({ ...reconcilerFlags, output: outputFlag }),
+  flags: (yargs) => yargs.positional('name', appArgument).options({ ...reconcilerFlags, output: outputFlag }),
   run: async (args, io) => {
     const app = await reconcilerApi(args, io).request<AppStatus>(
       'GET',

@@ -1,4 +1,4 @@
-import { outputFlag } from '../flags.js';
+import { appArgument, environmentFlag, outputFlag } from '../flags.js';
 import { println } from '../io.js';
 import {
   type ReconcilerArgs,
@@ -25,13 +25,8 @@ export const diffCommand = defineCommand<
   describe: 'what a sync would change in the cluster, resource by resource (exit 1 when anything would)',
   flags: (yargs) =>
     yargs
-      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
-      .option('environment', {
-        alias: 'e',
-        type: 'string',
-        requiresArg: true,
-        describe: 'default: the first',
-      })
+      .positional('app', appArgument)
+      .option('environment', environmentFlag)
       .options({ ...reconcilerFlags, output: outputFlag }),
   run: async (args, io) => {
     const path = `api/v1/apps/${encodeURIComponent(args.app)}/diff${environmentQuery(args.environment)}`;

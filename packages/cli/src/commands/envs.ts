@@ -1,4 +1,4 @@
-import { outputFlag } from '../flags.js';
+import { appArgument, outputFlag } from '../flags.js';
 import { println } from '../io.js';
 import { updaterApi, updaterFlags } from '../updater/api.js';
 import { defineCommand } from './command.js';
@@ -40,7 +40,7 @@ export const envsCommand = defineCommand({
   describe: "show an application's environments: digest, config commit, promotions waiting",
   flags: (yargs) =>
     yargs
-      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
+      .positional('app', appArgument)
       .option('output', outputFlag)
       .options(updaterFlags)
       .example('$0 envs hello', 'what runs where'),

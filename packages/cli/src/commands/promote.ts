@@ -1,3 +1,4 @@
+import { appArgument } from '../flags.js';
 import { println } from '../io.js';
 import { updaterApi, updaterFlags } from '../updater/api.js';
 import { defineCommand } from './command.js';
@@ -16,7 +17,7 @@ export const promoteCommand = defineCommand({
   describe: 'approve the promotion waiting for an environment; the token name is the approver',
   flags: (yargs) =>
     yargs
-      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
+      .positional('app', appArgument)
       .option('to', { type: 'string', demandOption: true, requiresArg: true, describe: 'the environment' })
       .option('reason', {
         type: 'string',

@@ -1,3 +1,4 @@
+import { appArgument, environmentFlag } from '../flags.js';
 import { println } from '../io.js';
 import {
   type ReconcilerArgs,
@@ -17,19 +18,14 @@ export const rollbackCommand = defineCommand<
   describe: 'roll an environment back to a config commit, through a revert commit in Git (needs a token)',
   flags: (yargs) =>
     yargs
-      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
+      .positional('app', appArgument)
       .option('to', {
         type: 'string',
         requiresArg: true,
         demandOption: true,
         describe: 'the config commit (full sha) to go back to',
       })
-      .option('environment', {
-        alias: 'e',
-        type: 'string',
-        requiresArg: true,
-        describe: 'default: the first',
-      })
+      .option('environment', environmentFlag)
       .option('reason', {
         type: 'string',
         requiresArg: true,

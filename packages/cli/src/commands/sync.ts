@@ -1,3 +1,4 @@
+import { appArgument, environmentFlag } from '../flags.js';
 import { println } from '../io.js';
 import {
   type ReconcilerArgs,
@@ -12,15 +13,7 @@ export const syncCommand = defineCommand<ReconcilerArgs & { app: string; environ
   command: 'sync <app>',
   describe: 'sync an application environment with Git now (needs a token)',
   flags: (yargs) =>
-    yargs
-      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
-      .option('environment', {
-        alias: 'e',
-        type: 'string',
-        requiresArg: true,
-        describe: 'default: the first',
-      })
-      .options(reconcilerFlags),
+    yargs.positional('app', appArgument).option('environment', environmentFlag).options(reconcilerFlags),
   run: async (args, io) => {
     const path = `api/v1/apps/${encodeURIComponent(args.app)}/sync${environmentQuery(args.environment)}`;
     const answer = await reconcilerApi(args, io).request<{ environment: string }>('POST', path);
