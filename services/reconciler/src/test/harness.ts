@@ -212,7 +212,11 @@ export function harnessPerTest() {
     start: async (options: HarnessOptions): Promise<Harness> => {
       const started = await startHarness(scope.servers, options);
       let stopped: Promise<void> | undefined;
-      harness = { ...started, stop: () => (stopped ??= started.stop()) };
+      const stop = () => {
+        stopped ??= started.stop();
+        return stopped;
+      };
+      harness = { ...started, stop };
       return harness;
     },
   };
