@@ -46,12 +46,10 @@ function planPush(
   return events.length > 0 ? { kind: 'start', events } : { kind: 'ignored', reason: unwanted(delivery.push) };
 }
 
+type Planner = (provider: ProviderAdapter['name'], delivery: Delivery, targets: WebhookTarget[]) => Plan;
+
 /** Pure: which pipelines an authenticated delivery starts. */
-export const planDelivery = (
-  provider: ProviderAdapter['name'],
-  delivery: Delivery,
-  targets: WebhookTarget[],
-): Plan =>
+export const planDelivery: Planner = (provider, delivery, targets) =>
   planPush(
     delivery,
     (push) =>
@@ -63,11 +61,7 @@ export const planDelivery = (
   );
 
 /** Pure: which syncs an authenticated push to config repositories starts (the environments on its branch). */
-export const planConfigDelivery = (
-  provider: ProviderAdapter['name'],
-  delivery: Delivery,
-  targets: WebhookTarget[],
-): Plan =>
+export const planConfigDelivery: Planner = (provider, delivery, targets) =>
   planPush(
     delivery,
     (push) =>

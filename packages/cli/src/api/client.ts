@@ -12,6 +12,14 @@ export interface ServiceApi {
   fallback: string;
 }
 
+/** A service on its `--<flag>`, else `variable`, else its port on loopback. */
+export const serviceApi = <F extends string>(name: string, flag: F, variable: string, port: number) => ({
+  name,
+  flag,
+  variable,
+  fallback: `http://127.0.0.1:${port}`,
+});
+
 /** The address and token flags of every command that talks to `service`. */
 export const apiFlags = <F extends string>(service: ServiceApi & { flag: F }) => ({
   ...({

@@ -1,12 +1,7 @@
-import { ApiError, apiClient, apiFlags, reason } from '../api/client.js';
+import { ApiError, apiClient, apiFlags, reason, serviceApi } from '../api/client.js';
 import type { Io } from '../io.js';
 
-const BUILDER = {
-  name: 'builder',
-  flag: 'builder-url' as const,
-  variable: 'GITOPS_BUILDER_URL',
-  fallback: 'http://127.0.0.1:8092',
-};
+const BUILDER = serviceApi('builder', 'builder-url', 'GITOPS_BUILDER_URL', 8092);
 
 /** The flags of `gitops logs` that find the builder's API (docs/builder.md). */
 export const builderFlags = apiFlags(BUILDER);

@@ -1,12 +1,7 @@
-import { apiClient, apiFlags } from '../api/client.js';
+import { apiClient, apiFlags, serviceApi } from '../api/client.js';
 import type { Io } from '../io.js';
 
-const METRICS = {
-  name: 'metrics service',
-  flag: 'metrics-url' as const,
-  variable: 'GITOPS_METRICS_URL',
-  fallback: 'http://127.0.0.1:8090',
-};
+const METRICS = serviceApi('metrics service', 'metrics-url', 'GITOPS_METRICS_URL', 8090);
 
 /** The flags every metrics command takes. */
 export const metricsFlags = apiFlags(METRICS);

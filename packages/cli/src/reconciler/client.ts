@@ -1,12 +1,7 @@
-import { apiClient, apiFlags } from '../api/client.js';
+import { apiClient, apiFlags, serviceApi } from '../api/client.js';
 import type { Io } from '../io.js';
 
-const RECONCILER = {
-  name: 'reconciler',
-  flag: 'reconciler-url' as const,
-  variable: 'GITOPS_RECONCILER_URL',
-  fallback: 'http://127.0.0.1:8091',
-};
+const RECONCILER = serviceApi('reconciler', 'reconciler-url', 'GITOPS_RECONCILER_URL', 8091);
 
 /** The flags of every command that talks to the reconciler's API (docs/reconciler.md). */
 export const reconcilerFlags = apiFlags(RECONCILER);

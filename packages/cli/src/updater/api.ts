@@ -1,12 +1,7 @@
-import { apiClient, apiFlags } from '../api/client.js';
+import { apiClient, apiFlags, serviceApi } from '../api/client.js';
 import type { Io } from '../io.js';
 
-const UPDATER = {
-  name: 'config updater',
-  flag: 'updater-url' as const,
-  variable: 'GITOPS_CONFIG_UPDATER_URL',
-  fallback: 'http://127.0.0.1:8094',
-};
+const UPDATER = serviceApi('config updater', 'updater-url', 'GITOPS_CONFIG_UPDATER_URL', 8094);
 
 /** The flags of every command that talks to the config updater's API (docs/config-updater.md). */
 export const updaterFlags = apiFlags(UPDATER);
