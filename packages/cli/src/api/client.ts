@@ -75,7 +75,7 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(this.urlOf(path), {
+      res = await fetch(this.#urlOf(path), {
         method,
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -97,7 +97,7 @@ export class ApiClient {
   }
 
   /** `path` (with or without a leading slash) under the service's address, keeping its own path. */
-  urlOf(path: string): URL {
+  #urlOf(path: string): URL {
     return new URL(path.replace(/^\//, ''), `${this.url.replace(/\/*$/, '')}/`);
   }
 
