@@ -1,5 +1,5 @@
 import { redactUrls } from '@gitops/config';
-import type { Options } from 'yargs';
+import type { Options, PositionalOptions } from 'yargs';
 import type { Io } from './io.js';
 import { UsageError } from './usage.js';
 
@@ -12,6 +12,21 @@ export const outputFlag = {
   requiresArg: true,
   describe: 'text for people, json for programs',
 } satisfies Options;
+
+/** The `<app>` (or `<name>`) argument of the commands about one application. */
+export const appArgument = {
+  type: 'string',
+  demandOption: true,
+  describe: 'the application',
+} as const satisfies PositionalOptions;
+
+/** `-e <environment>` of the reconciler's commands about one application environment. */
+export const environmentFlag = {
+  alias: 'e',
+  type: 'string',
+  requiresArg: true,
+  describe: 'default: the first',
+} as const satisfies Options;
 
 /** A string flag whose default comes from an environment variable, documented as such in the help. */
 export const envFlag = (describe: string, variable: string, fallback?: string) => ({

@@ -1,5 +1,4 @@
-import { ConfigError, type ConfigOf, apiEnv, env, serviceEnv, stageEnv } from '@gitops/config';
-import type { GitCredentials } from './source/git-access.js';
+import { type ConfigOf, apiEnv, env, gitAuthEnv, gitSshEnv, serviceEnv, stageEnv } from '@gitops/config';
 
 /** The builder's environment: the common variables plus its own (docs/builder.md). */
 export const builderEnv = {
@@ -44,13 +43,8 @@ export const builderEnv = {
     .describe(
       'where base images come from, scheme included; its host gets `REGISTRY_USERNAME`/`REGISTRY_PASSWORD`',
     ),
-  GIT_USERNAME: env.optional().describe('HTTP basic user for source repositories'),
-  GIT_PASSWORD: env.optional().describe('password for `GIT_USERNAME`'),
-  GIT_PASSWORD_FILE: env.optional().describe('a file holding that password instead, read at every build'),
-  GIT_SSH_KEY_FILE: env.optional().describe('SSH private key for `ssh://` and `git@host:` repositories'),
-  GIT_SSH_KNOWN_HOSTS_FILE: env
-    .optional()
-    .describe('known hosts file for that key (host keys are always checked)'),
+  ...gitAuthEnv,
+  ...gitSshEnv,
   // The data directory collector (data-gc/): ages count from an entry's last use.
   GITOPS_DATA_MAX: env
     .bytes('20GiB')
@@ -81,31 +75,3 @@ export const builderEnv = {
 };
 
 export type BuilderConfig = ConfigOf<typeof builderEnv>;
-
-/**
- * The git credentials, refusing combinations that cannot be meant (a user without a password, two
- * passwords) at start, in the same one-line form as any other configuration problem.
- */
-export function gitCredentials(config: BuilderConfig): GitCredentials {
-  const issues = [];
-  if (config.GIT_PASSWORD && config.GIT_PASSWORD_FILE) {
-    issues.push({ variable: 'GIT_PASSWORD_FILE', problem: 'cannot be set together with GIT_PASSWORD' });
-  }
-  if (!config.GIT_USERNAME && (config.GIT_PASSWORD || config.GIT_PASSWORD_FILE)) {
-    issues.push({ variable: 'GIT_USERNAME', problem: 'is required with GIT_PASSWORD or GIT_PASSWORD_FILE' });
-  }
-  if (config.GIT_USERNAME && !config.GIT_PASSWORD && !config.GIT_PASSWORD_FILE) {
-    issues.push({ variable: 'GIT_PASSWORD', problem: 'or GIT_PASSWORD_FILE is required with GIT_USERNAME' });
-  }
-  if (config.GIT_SSH_KNOWN_HOSTS_FILE && !config.GIT_SSH_KEY_FILE) {
-    issues.push({ variable: 'GIT_SSH_KEY_FILE', problem: 'is required with GIT_SSH_KNOWN_HOSTS_FILE' });
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-  const credentials: GitCredentials = {};
-  if (config.GIT_USERNAME) credentials.username = config.GIT_USERNAME;
-  if (config.GIT_PASSWORD) credentials.password = config.GIT_PASSWORD;
-  if (config.GIT_PASSWORD_FILE) credentials.passwordFile = config.GIT_PASSWORD_FILE;
-  if (config.GIT_SSH_KEY_FILE) credentials.sshKeyFile = config.GIT_SSH_KEY_FILE;
-  if (config.GIT_SSH_KNOWN_HOSTS_FILE) credentials.sshKnownHostsFile = config.GIT_SSH_KNOWN_HOSTS_FILE;
-  return credentials;
-}

@@ -1,8 +1,8 @@
-import type { Application } from '@gitops/config';
+import { type Application, gitCredentials } from '@gitops/config';
 import { apiGuard, defineService, guardedRoutes, readApiTokens } from '@gitops/service';
 import type { Logger } from '@gitops/telemetry';
 import { runBuild } from './build.js';
-import { type BuilderConfig, builderEnv, gitCredentials } from './config.js';
+import { type BuilderConfig, builderEnv } from './config.js';
 import { DataDir, isSafeName } from './data-dir.js';
 import { DataCollector, collectorSettings } from './data-gc/collector.js';
 import { dataDirMetrics } from './data-gc/metrics.js';

@@ -1,19 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventName, GitopsEvent } from '@gitops/contracts';
-import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
-import {
-  type GitServer,
-  type RedisServer,
-  buildSucceeded,
-  git,
-  imagePushed,
-  startGitServer,
-  startRedisServer,
-  testApplication,
-} from '@gitops/testing';
+import { startServiceFixture } from '@gitops/fixtures';
+import { buildSucceeded, git, imagePushed, testApplication } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configUpdater } from './service.js';
 import {
@@ -24,6 +14,7 @@ import {
   kustomization,
 } from './test/config-repo.js';
 import { deploySucceeded, rollbackCompleted } from './test/events.js';
+import { type Servers, startServers, watchEvents } from './test/servers.js';
 
 const TOKEN = 'alice-token-0123456789abcdef';
 const deployment = `apiVersion: apps/v1
@@ -38,34 +29,26 @@ spec:
 `;
 
 describe('the config updater service, in-process against real NATS, Redis and git', () => {
-  let fixture: BusFixture;
-  let redisServer: RedisServer;
-  let gitServer: GitServer;
+  let servers: Servers;
   let repo: ConfigRepo;
   let updater: Awaited<ReturnType<typeof startServiceFixture>>;
-  let dir: string;
   const app = `hello-${randomUUID().slice(0, 6)}`;
   const seen: GitopsEvent[] = [];
 
   beforeAll(async () => {
-    [fixture, redisServer, gitServer] = await Promise.all([
-      startBusFixture({ platformUsers: true }),
-      startRedisServer(),
-      startGitServer(),
-    ]);
-    dir = await mkdtemp(join(tmpdir(), 'config-updater-'));
-    repo = await createConfigRepo(gitServer, {
+    servers = await startServers('config-updater-', { platformUsers: true });
+    repo = await createConfigRepo(servers.gitServer, {
       'envs/dev/kustomization.yaml': kustomization(),
       'envs/staging/deployment.yaml': deployment,
       'envs/prod/values.yaml': 'image:\n  repository: nginx # replaced on promotion\n',
     });
-    const work = join(dir, 'work');
+    const work = join(servers.dir, 'work');
     await git(['clone', '-q', repo.url, work]);
     await symlink('/etc', join(work, 'escape'));
     await git(['add', '-A'], { cwd: work });
     await git(['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'a link out'], { cwd: work });
     await git(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
-    const tokens = join(dir, 'tokens');
+    const tokens = join(servers.dir, 'tokens');
     await writeFile(tokens, `alice ${TOKEN}\n`);
     const apps = [
       testApplication(app, {
@@ -84,28 +67,17 @@ describe('the config updater service, in-process against real NATS, Redis and gi
       }),
     ];
     updater = await startServiceFixture(configUpdater, {
-      bus: fixture,
-      redisUrl: redisServer.url,
+      bus: servers.fixture,
+      redisUrl: servers.redisServer.url,
       apps,
-      env: { ...fixture.envAs('config-updater'), GITOPS_API_TOKENS_FILE: tokens },
+      env: { ...servers.fixture.envAs('config-updater'), GITOPS_API_TOKENS_FILE: tokens },
     });
-    await fixture.bus.consume(
-      { durable: `test-${randomUUID()}`, filterSubject: `gitops.v1.${app}.>` },
-      async ({ event }) => {
-        seen.push(event.event);
-      },
-    );
-    await fixture.bus.consume(
-      { durable: `test-${randomUUID()}`, filterSubject: `gitops.v1.${app}-bad.>` },
-      async ({ event }) => {
-        seen.push(event.event);
-      },
-    );
+    await watchEvents(servers, `gitops.v1.${app}.>`, (event) => seen.push(event));
+    await watchEvents(servers, `gitops.v1.${app}-bad.>`, (event) => seen.push(event));
   });
   afterAll(async () => {
     await updater?.stop();
-    await Promise.all([fixture?.dispose(), redisServer?.dispose(), gitServer?.dispose()]);
-    await rm(dir, { recursive: true, force: true });
+    await servers?.stop();
   });
 
   const eventOf = <N extends EventName>(name: N, pipelineId: string, environment?: string) =>
@@ -139,7 +111,7 @@ describe('the config updater service, in-process against real NATS, Redis and gi
 
   it('pins the digest in the first environment and answers config.updated; a replay commits nothing', async () => {
     const event = pushed(1);
-    await fixture.bus.publish(event);
+    await servers.fixture.bus.publish(event);
     const [updated] = await eventOf('config.updated', event.data.pipelineId);
     const head = (await repo.log())[0]!;
     expect(updated?.data).toMatchObject({
@@ -153,7 +125,7 @@ describe('the config updater service, in-process against real NATS, Redis and gi
     expect(await repo.show('envs/dev/kustomization.yaml')).toContain(`digest: ${digestOf(1)}`);
     // The same event under a new id (a replay the ledger cannot recognise) finds its commit.
     const commits = (await repo.log()).length;
-    await fixture.bus.publish({ ...event, id: `${event.id}.replay` });
+    await servers.fixture.bus.publish({ ...event, id: `${event.id}.replay` });
     await vi.waitFor(async () => {
       const metrics = await (await fetch(`${updater.url}/metrics`)).text();
       expect(metrics).toMatch(/gitops_config_rounds_total 2/);
@@ -163,7 +135,7 @@ describe('the config updater service, in-process against real NATS, Redis and gi
 
   it('answers config.failed when the environment path leaves the repository through a symlink', async () => {
     const event = pushed(2, `${app}-bad`);
-    await fixture.bus.publish(event);
+    await servers.fixture.bus.publish(event);
     const [failed] = await eventOf('config.failed', event.data.pipelineId);
     expect(failed?.data.error.message).toMatch(/GITOPS_CONFIG_PATH_OUTSIDE.*escape.*outside/);
   });
@@ -172,7 +144,7 @@ describe('the config updater service, in-process against real NATS, Redis and gi
     const pipelineId = `${app}-promo`;
     const image = `${REPOSITORY}@${digestOf(3)}`;
     const dev = (await repo.log())[0]!.sha;
-    await fixture.bus.publish(
+    await servers.fixture.bus.publish(
       deploySucceeded({ app, pipelineId, environment: 'dev', configCommit: dev, image }),
     );
     const [toStaging] = await eventOf('config.updated', pipelineId, 'staging');
@@ -181,7 +153,7 @@ describe('the config updater service, in-process against real NATS, Redis and gi
 
     // Staging healthy, no image in the event: the digest is read from the config commit deployed.
     const staging = toStaging!.data.configCommit;
-    await fixture.bus.publish(
+    await servers.fixture.bus.publish(
       deploySucceeded({ app, pipelineId, environment: 'staging', configCommit: staging, commit: '' }),
     );
     const [requested] = await eventOf('promotion.requested', pipelineId, 'prod');
@@ -230,7 +202,7 @@ describe('the config updater service, in-process against real NATS, Redis and gi
   it('quarantines a rolled-back digest: never written again until released', async () => {
     const image = `${REPOSITORY}@${digestOf(4)}`;
     const configCommit = (await repo.log())[0]!.sha;
-    await fixture.bus.publish(
+    await servers.fixture.bus.publish(
       rollbackCompleted({ app, pipelineId: `${app}-rb`, environment: 'dev', image, configCommit }),
     );
     await vi.waitFor(async () => {
@@ -238,18 +210,20 @@ describe('the config updater service, in-process against real NATS, Redis and gi
       expect(quarantine).toMatchObject([{ digest: digestOf(4), image, by: 'reconciler' }]);
     });
     const event = pushed(4);
-    await fixture.bus.publish(event);
+    await servers.fixture.bus.publish(event);
     const [failed] = await eventOf('config.failed', event.data.pipelineId);
     expect(failed?.data.error.message).toMatch(/GITOPS_CONFIG_QUARANTINED/);
 
     const pipelineId = `${app}-quarantined`;
-    await fixture.bus.publish(deploySucceeded({ app, pipelineId, environment: 'dev', configCommit, image }));
+    await servers.fixture.bus.publish(
+      deploySucceeded({ app, pipelineId, environment: 'dev', configCommit, image }),
+    );
     const [rejected] = await eventOf('promotion.rejected', pipelineId, 'staging');
     expect(rejected?.data.reason).toMatch(/quarantined/);
 
     // Waiting for prod, then quarantined: the approval is refused.
     const staging = `${app}-staging-q`;
-    await fixture.bus.publish(
+    await servers.fixture.bus.publish(
       deploySucceeded({
         app,
         pipelineId: staging,
@@ -259,7 +233,7 @@ describe('the config updater service, in-process against real NATS, Redis and gi
       }),
     );
     await eventOf('promotion.requested', staging, 'prod');
-    await fixture.bus.publish(
+    await servers.fixture.bus.publish(
       rollbackCompleted({
         app,
         pipelineId: `${app}-rb5`,
@@ -281,7 +255,7 @@ describe('the config updater service, in-process against real NATS, Redis and gi
     expect((await api(`/api/v1/quarantine/${digestOf(4)}`, { method: 'DELETE' })).status).toBe(200);
     expect((await api(`/api/v1/quarantine/${digestOf(4)}`, { method: 'DELETE' })).status).toBe(404);
     const again = pushed(4);
-    await fixture.bus.publish(again);
+    await servers.fixture.bus.publish(again);
     await eventOf('config.updated', again.data.pipelineId);
   });
 });

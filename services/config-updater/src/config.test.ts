@@ -1,6 +1,6 @@
-import { loadConfig } from '@gitops/config';
+import { gitCredentials, loadConfig } from '@gitops/config';
 import { describe, expect, it } from 'vitest';
-import { commitIdentity, gitCredentials, refuseUrlCredentials, updaterEnv } from './config.js';
+import { commitIdentity, refuseUrlCredentials, updaterEnv } from './config.js';
 
 describe('the config updater’s environment', () => {
   it('defaults to port 8094, the platform identity and bounded push races', () => {

@@ -1,5 +1,14 @@
-import { ConfigError, type ConfigOf, apiEnv, env, serviceEnv, stageEnv } from '@gitops/config';
-import type { GitCredentials } from '@gitops/git';
+import {
+  ConfigError,
+  type ConfigOf,
+  apiEnv,
+  env,
+  gitAuthEnv,
+  gitAuthorEnv,
+  gitSshEnv,
+  serviceEnv,
+  stageEnv,
+} from '@gitops/config';
 
 /** The config updater's environment: the common variables plus its own (docs/config-updater.md). */
 export const updaterEnv = {
@@ -7,15 +16,9 @@ export const updaterEnv = {
   ...stageEnv,
   ...apiEnv,
   // The builder's names: one set of git credentials serves source and config repositories.
-  GIT_USERNAME: env.optional().describe('HTTP basic user for config repositories'),
-  GIT_PASSWORD: env.optional().describe('password for `GIT_USERNAME`'),
-  GIT_PASSWORD_FILE: env.optional().describe('a file holding that password instead, read at every write'),
-  GIT_SSH_KEY_FILE: env.optional().describe('SSH private key for `ssh://` and `git@host:` repositories'),
-  GIT_SSH_KNOWN_HOSTS_FILE: env
-    .optional()
-    .describe('known hosts file for that key (host keys are always checked)'),
-  GIT_AUTHOR_NAME: env.string('gitops-platform').describe('author of the config commits'),
-  GIT_AUTHOR_EMAIL: env.string('gitops-platform@localhost').describe('e-mail of that author'),
+  ...gitAuthEnv,
+  ...gitSshEnv,
+  ...gitAuthorEnv('gitops-platform', 'gitops-platform@localhost'),
   GIT_COMMITTER_NAME: env.optional().describe('committer of the config commits (default the author)'),
   GIT_COMMITTER_EMAIL: env.optional().describe('e-mail of that committer (default the author’s)'),
   GIT_SIGNING_KEY_FILE: env
@@ -42,28 +45,6 @@ export const updaterEnv = {
 };
 
 export type UpdaterConfig = ConfigOf<typeof updaterEnv>;
-
-/** The git credentials, refusing combinations that cannot be meant, as the builder does. */
-export function gitCredentials(config: UpdaterConfig): GitCredentials {
-  const issues = [];
-  if (config.GIT_PASSWORD && config.GIT_PASSWORD_FILE) {
-    issues.push({ variable: 'GIT_PASSWORD_FILE', problem: 'cannot be set together with GIT_PASSWORD' });
-  }
-  if (!config.GIT_USERNAME && (config.GIT_PASSWORD || config.GIT_PASSWORD_FILE)) {
-    issues.push({ variable: 'GIT_USERNAME', problem: 'is required with GIT_PASSWORD or GIT_PASSWORD_FILE' });
-  }
-  if (config.GIT_USERNAME && !config.GIT_PASSWORD && !config.GIT_PASSWORD_FILE) {
-    issues.push({ variable: 'GIT_PASSWORD', problem: 'or GIT_PASSWORD_FILE is required with GIT_USERNAME' });
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-  const credentials: GitCredentials = {};
-  if (config.GIT_USERNAME) credentials.username = config.GIT_USERNAME;
-  if (config.GIT_PASSWORD) credentials.password = config.GIT_PASSWORD;
-  if (config.GIT_PASSWORD_FILE) credentials.passwordFile = config.GIT_PASSWORD_FILE;
-  if (config.GIT_SSH_KEY_FILE) credentials.sshKeyFile = config.GIT_SSH_KEY_FILE;
-  if (config.GIT_SSH_KNOWN_HOSTS_FILE) credentials.sshKnownHostsFile = config.GIT_SSH_KNOWN_HOSTS_FILE;
-  return credentials;
-}
 
 /** The commit identity: the author, and the committer (the author unless set). */
 export function commitIdentity(config: UpdaterConfig) {

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GitopsEvent } from '@gitops/contracts';
-import { type BusFixture, startBusFixture } from '@gitops/fixtures';
 import {
-  type GitServer,
-  type RedisServer,
   type ServiceProcess,
   buildSucceeded,
   git,
   imagePushed,
   spawnService,
-  startGitServer,
-  startRedisServer,
   testApplication,
   writeApplications,
 } from '@gitops/testing';
@@ -26,28 +19,21 @@ import {
   digestOf,
   kustomization,
 } from './test/config-repo.js';
+import { type Servers, startServers, watchEvents } from './test/servers.js';
 
 const BUMPS = 20;
 
 describe('the config updater killed with SIGKILL in the middle of writing (needs pnpm build)', () => {
-  let fixture: BusFixture;
-  let redisServer: RedisServer;
-  let gitServer: GitServer;
+  let servers: Servers;
   let repo: ConfigRepo;
-  let dir: string;
   let env: Record<string, string>;
   let service: ServiceProcess | undefined;
   const app = `hello-${randomUUID().slice(0, 6)}`;
   const updated = new Map<string, GitopsEvent>();
 
   beforeAll(async () => {
-    [fixture, redisServer, gitServer] = await Promise.all([
-      startBusFixture(),
-      startRedisServer(),
-      startGitServer(),
-    ]);
-    dir = await mkdtemp(join(tmpdir(), 'config-crash-'));
-    repo = await createConfigRepo(gitServer, { 'envs/dev/kustomization.yaml': kustomization() });
+    servers = await startServers('config-crash-');
+    repo = await createConfigRepo(servers.gitServer, { 'envs/dev/kustomization.yaml': kustomization() });
     const apps = [
       testApplication(app, {
         configRepoURL: repo.url,
@@ -56,10 +42,10 @@ describe('the config updater killed with SIGKILL in the middle of writing (needs
       }),
     ];
     env = {
-      ...fixture.env,
-      REDIS_URL: redisServer.url,
-      GITOPS_APPS: await writeApplications(dir, apps),
-      GITOPS_DATA_DIR: join(dir, 'data'),
+      ...servers.fixture.env,
+      REDIS_URL: servers.redisServer.url,
+      GITOPS_APPS: await writeApplications(servers.dir, apps),
+      GITOPS_DATA_DIR: join(servers.dir, 'data'),
       QUEUE_PREFIX: `test-${randomUUID()}`,
       JOB_ATTEMPTS: '5',
       JOB_BACKOFF: '100ms',
@@ -69,17 +55,13 @@ describe('the config updater killed with SIGKILL in the middle of writing (needs
       // One at a time, so the kill lands among many small writes.
       CONFIG_CONCURRENCY: '1',
     };
-    await fixture.bus.consume(
-      { durable: `test-${randomUUID()}`, filterSubject: `gitops.v1.${app}.config.>` },
-      async ({ event }) => {
-        updated.set(event.event.data.pipelineId, event.event);
-      },
+    await watchEvents(servers, `gitops.v1.${app}.config.>`, (event) =>
+      updated.set(event.data.pipelineId, event),
     );
   });
   afterAll(async () => {
     await service?.stop();
-    await Promise.all([fixture?.dispose(), redisServer?.dispose(), gitServer?.dispose()]);
-    await rm(dir, { recursive: true, force: true });
+    await servers?.stop();
   });
 
   /** Every commit on the server is whole: the digest its subject names is the one its tree pins. */
@@ -99,7 +81,7 @@ describe('the config updater killed with SIGKILL in the middle of writing (needs
     const events = Array.from({ length: BUMPS }, (_, i) =>
       imagePushed(buildSucceeded({ app, digest: digestOf(i + 1), layout: 'layouts/x' }), REPOSITORY),
     );
-    for (const event of events) await fixture.bus.publish(event);
+    for (const event of events) await servers.fixture.bus.publish(event);
     // Kill as soon as the writes are under way.
     await vi.waitFor(() => expect(updated.size).toBeGreaterThan(0), { timeout: 20_000, interval: 5 });
     await sleep(Math.random() * 50);

@@ -1,16 +1,10 @@
 import { hostname } from 'node:os';
-import type { Application } from '@gitops/config';
+import { type Application, gitCredentials } from '@gitops/config';
 import { gitAccess } from '@gitops/git';
 import { apiGuard, defineService, guardedRoutes, readApiTokens } from '@gitops/service';
 import { RedisRepoLock } from './adapters/redis-lock.js';
 import { RedisPromotionState } from './adapters/redis-state.js';
-import {
-  type UpdaterConfig,
-  commitIdentity,
-  gitCredentials,
-  refuseUrlCredentials,
-  updaterEnv,
-} from './config.js';
+import { type UpdaterConfig, commitIdentity, refuseUrlCredentials, updaterEnv } from './config.js';
 import { SERVICE } from './events.js';
 import { updaterExhausted, updaterHandlers } from './handlers.js';
 import { writerMetrics } from './metrics.js';

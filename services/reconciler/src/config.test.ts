@@ -1,6 +1,6 @@
-import { loadConfig } from '@gitops/config';
+import { gitCredentials, loadConfig } from '@gitops/config';
 import { describe, expect, it } from 'vitest';
-import { gitCredentials, reconcilerEnv } from './config.js';
+import { reconcilerEnv } from './config.js';
 
 describe("the reconciler's environment", () => {
   it('defaults to port 8091, a 3 minute resync and a 5 minute progress deadline, and no cluster', () => {

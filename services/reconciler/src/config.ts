@@ -1,5 +1,4 @@
-import { ConfigError, type ConfigOf, apiEnv, env, serviceEnv, stageEnv } from '@gitops/config';
-import type { GitCredentials } from '@gitops/git';
+import { type ConfigOf, apiEnv, env, gitAuthEnv, gitAuthorEnv, serviceEnv, stageEnv } from '@gitops/config';
 
 /** The reconciler's environment: the common variables plus its own (docs/reconciler.md). */
 export const reconcilerEnv = {
@@ -33,28 +32,8 @@ export const reconcilerEnv = {
   RECONCILE_CONCURRENCY: env
     .int(4, 1, 64)
     .describe('application environments reconciled at once by this replica'),
-  GIT_USERNAME: env.optional().describe('HTTP basic user for config repositories'),
-  GIT_PASSWORD: env.optional().describe('password for `GIT_USERNAME`; never logged'),
-  GIT_PASSWORD_FILE: env.optional().describe('a file holding that password instead, read at every fetch'),
-  GIT_AUTHOR_NAME: env.string('gitops-reconciler').describe('author of rollback commits'),
-  GIT_AUTHOR_EMAIL: env.string('reconciler@gitops.local').describe('e-mail of that author'),
+  ...gitAuthEnv,
+  ...gitAuthorEnv('gitops-reconciler', 'reconciler@gitops.local'),
 };
 
 export type ReconcilerConfig = ConfigOf<typeof reconcilerEnv>;
-
-/** Config repository credentials, refusing combinations that cannot be meant, as any other bad variable. */
-export function gitCredentials(config: ReconcilerConfig): GitCredentials {
-  const issues = [];
-  if (config.GIT_PASSWORD && config.GIT_PASSWORD_FILE) {
-    issues.push({ variable: 'GIT_PASSWORD_FILE', problem: 'cannot be set together with GIT_PASSWORD' });
-  }
-  if (!config.GIT_USERNAME && (config.GIT_PASSWORD || config.GIT_PASSWORD_FILE)) {
-    issues.push({ variable: 'GIT_USERNAME', problem: 'is required with GIT_PASSWORD or GIT_PASSWORD_FILE' });
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-  return {
-    ...(config.GIT_USERNAME ? { username: config.GIT_USERNAME } : {}),
-    ...(config.GIT_PASSWORD ? { password: config.GIT_PASSWORD } : {}),
-    ...(config.GIT_PASSWORD_FILE ? { passwordFile: config.GIT_PASSWORD_FILE } : {}),
-  };
-}

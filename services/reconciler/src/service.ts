@@ -1,12 +1,13 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { gitCredentials } from '@gitops/config';
 import { gitAccess } from '@gitops/git';
 import { apiGuard, defineService, guardedRoutes, readApiTokens } from '@gitops/service';
 import { GitConfigRepo } from './adapters/git-config-repo.js';
 import { KubeCluster } from './adapters/kube-cluster.js';
 import { loadKubeConfig } from './adapters/kube-config.js';
 import { RedisState } from './adapters/redis-state.js';
-import { gitCredentials, reconcilerEnv } from './config.js';
+import { reconcilerEnv } from './config.js';
 import { Controller } from './controller.js';
 import { SERVICE } from './events.js';
 import { reconcilerExhausted, reconcilerHandlers } from './handlers.js';

@@ -2,7 +2,7 @@ import type { GitopsEvent } from '@gitops/contracts';
 import type { WebhookTarget } from './app-directory.js';
 import { webhookErrors } from './errors.js';
 import { configPushed, sourceReceived } from './events.js';
-import type { Delivery, ProviderAdapter, WebhookRequest } from './providers/types.js';
+import type { Delivery, ProviderAdapter, Push, WebhookRequest } from './providers/types.js';
 
 /** What a delivery leads to: nothing (with the reason), or one pipeline per application it feeds. */
 export type Plan =
@@ -35,34 +35,41 @@ export function oneRepository(targets: WebhookTarget[]): WebhookTarget[] {
   );
 }
 
-/** Pure: which pipelines an authenticated delivery starts. */
-export function planDelivery(
-  provider: ProviderAdapter['name'],
+/** The plan of a delivery: its events, or why there are none (`unwanted`, for a push that starts nothing). */
+function planPush(
   delivery: Delivery,
-  targets: WebhookTarget[],
+  eventsOf: (push: Push) => Extract<Plan, { kind: 'start' }>['events'],
+  unwanted: (push: Push) => string,
 ): Plan {
   if (delivery.kind === 'ignored') return { kind: 'ignored', reason: delivery.reason };
-  const { push } = delivery;
-  const accepting = targets.filter((t) => t.acceptsBranch(push.branch));
-  if (accepting.length === 0) {
-    const patterns = [...new Set(targets.flatMap((t) => t.app.source.branches))].join(', ');
-    return { kind: 'ignored', reason: `branch ${push.branch} matches none of ${patterns}` };
-  }
-  return { kind: 'start', events: accepting.map((t) => sourceReceived(provider, t.app.name, push)) };
+  const events = eventsOf(delivery.push);
+  return events.length > 0 ? { kind: 'start', events } : { kind: 'ignored', reason: unwanted(delivery.push) };
 }
 
+type Planner = (provider: ProviderAdapter['name'], delivery: Delivery, targets: WebhookTarget[]) => Plan;
+
+/** Pure: which pipelines an authenticated delivery starts. */
+export const planDelivery: Planner = (provider, delivery, targets) =>
+  planPush(
+    delivery,
+    (push) =>
+      targets
+        .filter((t) => t.acceptsBranch(push.branch))
+        .map((t) => sourceReceived(provider, t.app.name, push)),
+    (push) =>
+      `branch ${push.branch} matches none of ${[...new Set(targets.flatMap((t) => t.app.source.branches))].join(', ')}`,
+  );
+
 /** Pure: which syncs an authenticated push to config repositories starts (the environments on its branch). */
-export function planConfigDelivery(
-  provider: ProviderAdapter['name'],
-  delivery: Delivery,
-  targets: WebhookTarget[],
-): Plan {
-  if (delivery.kind === 'ignored') return { kind: 'ignored', reason: delivery.reason };
-  const { push } = delivery;
-  const events = targets.flatMap((t) => {
-    const environments = t.app.config.environments.filter((e) => e.branch === push.branch).map((e) => e.name);
-    return environments.length > 0 ? [configPushed(provider, t.app.name, push, environments)] : [];
-  });
-  if (events.length === 0) return { kind: 'ignored', reason: `branch ${push.branch} holds no environment` };
-  return { kind: 'start', events };
-}
+export const planConfigDelivery: Planner = (provider, delivery, targets) =>
+  planPush(
+    delivery,
+    (push) =>
+      targets.flatMap((t) => {
+        const environments = t.app.config.environments
+          .filter((e) => e.branch === push.branch)
+          .map((e) => e.name);
+        return environments.length > 0 ? [configPushed(provider, t.app.name, push, environments)] : [];
+      }),
+    (push) => `branch ${push.branch} holds no environment`,
+  );

@@ -1,6 +1,6 @@
-import { outputFlag } from '../flags.js';
+import { appArgument, outputFlag } from '../flags.js';
 import { println } from '../io.js';
-import { type ReconcilerArgs, ReconcilerClient, reconcilerFlags } from '../reconciler/client.js';
+import { type ReconcilerArgs, reconcilerApi, reconcilerFlags } from '../reconciler/client.js';
 import { type AppStatus, appDetail, appsTable } from '../reconciler/status-text.js';
 import { defineCommand } from './command.js';
 
@@ -10,10 +10,7 @@ export const appsCommand = defineCommand<ReconcilerArgs & { output: 'text' | 'js
   describe: "every application's sync status and health, per environment",
   flags: (yargs) => yargs.options({ ...reconcilerFlags, output: outputFlag }),
   run: async (args, io) => {
-    const { apps } = await new ReconcilerClient(args, io).request<{ apps: AppStatus[] }>(
-      'GET',
-      'api/v1/apps',
-    );
+    const { apps } = await reconcilerApi(args, io).request<{ apps: AppStatus[] }>('GET', 'api/v1/apps');
     if (args.output === 'json') println(io.stdout, JSON.stringify(apps, null, 2));
     else for (const line of appsTable(apps)) println(io.stdout, line);
     return 0;
@@ -24,12 +21,9 @@ export const appsCommand = defineCommand<ReconcilerArgs & { output: 'text' | 'js
 export const appCommand = defineCommand<ReconcilerArgs & { name: string; output: 'text' | 'json' }>({
   command: 'app <name>',
   describe: "one application's status: each environment's resources, health and drift",
-  flags: (yargs) =>
-    yargs
-      .positional('name', { type: 'string', demandOption: true, describe: 'the application' })
-      .options({ ...reconcilerFlags, output: outputFlag }),
+  flags: (yargs) => yargs.positional('name', appArgument).options({ ...reconcilerFlags, output: outputFlag }),
   run: async (args, io) => {
-    const app = await new ReconcilerClient(args, io).request<AppStatus>(
+    const app = await reconcilerApi(args, io).request<AppStatus>(
       'GET',
       `api/v1/apps/${encodeURIComponent(args.name)}`,
     );

@@ -1,9 +1,9 @@
-import { outputFlag } from '../flags.js';
+import { appArgument, environmentFlag, outputFlag } from '../flags.js';
 import { println } from '../io.js';
 import {
   type ReconcilerArgs,
-  ReconcilerClient,
   environmentQuery,
+  reconcilerApi,
   reconcilerFlags,
 } from '../reconciler/client.js';
 import { defineCommand } from './command.js';
@@ -25,17 +25,12 @@ export const diffCommand = defineCommand<
   describe: 'what a sync would change in the cluster, resource by resource (exit 1 when anything would)',
   flags: (yargs) =>
     yargs
-      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
-      .option('environment', {
-        alias: 'e',
-        type: 'string',
-        requiresArg: true,
-        describe: 'default: the first',
-      })
+      .positional('app', appArgument)
+      .option('environment', environmentFlag)
       .options({ ...reconcilerFlags, output: outputFlag }),
   run: async (args, io) => {
     const path = `api/v1/apps/${encodeURIComponent(args.app)}/diff${environmentQuery(args.environment)}`;
-    const answer = await new ReconcilerClient(args, io).request<DiffAnswer>('GET', path);
+    const answer = await reconcilerApi(args, io).request<DiffAnswer>('GET', path);
     const changed = answer.resources.filter((resource) => resource.action !== 'unchanged');
     if (args.output === 'json') println(io.stdout, JSON.stringify(answer, null, 2));
     else {

@@ -1,4 +1,4 @@
-import { outputFlag } from '../flags.js';
+import { appArgument, outputFlag } from '../flags.js';
 import { println } from '../io.js';
 import { getMetrics, metricsFlags } from '../metrics/client.js';
 import { type DoraEnvironment, doraLines } from '../metrics/format.js';
@@ -10,7 +10,7 @@ export const doraCommand = defineCommand({
   describe: "print an application's DORA metrics per environment, with their performance levels",
   flags: (yargs) =>
     yargs
-      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
+      .positional('app', appArgument)
       .option('days', { type: 'number', default: 30, describe: 'the range: this many days up to now' })
       .option('output', outputFlag)
       .options(metricsFlags),

@@ -1,6 +1,6 @@
-import { envFlag, flagValue, httpUrl, outputFlag } from '../flags.js';
+import { appArgument, outputFlag } from '../flags.js';
 import { println } from '../io.js';
-import { callUpdater, tokenOf } from '../updater/api.js';
+import { updaterApi, updaterFlags } from '../updater/api.js';
 import { defineCommand } from './command.js';
 
 interface EnvironmentView {
@@ -12,8 +12,6 @@ interface EnvironmentView {
   configCommit: string;
   waiting: { from: string; image: string; requestedAt: string } | null;
 }
-
-const DEFAULT_URL = 'http://127.0.0.1:8094';
 
 const short = (value: string | null, n: number) => (value ? value.slice(0, n) : '-');
 
@@ -42,24 +40,13 @@ export const envsCommand = defineCommand({
   describe: "show an application's environments: digest, config commit, promotions waiting",
   flags: (yargs) =>
     yargs
-      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
+      .positional('app', appArgument)
       .option('output', outputFlag)
-      .option(
-        'updater-url',
-        envFlag("the config updater's HTTP address", 'GITOPS_CONFIG_UPDATER_URL', DEFAULT_URL),
-      )
-      .option('token', envFlag("a token of the config updater's GITOPS_API_TOKENS_FILE", 'GITOPS_TOKEN'))
+      .options(updaterFlags)
       .example('$0 envs hello', 'what runs where'),
   run: async (args, io) => {
-    const url = flagValue(
-      'updater-url',
-      args.updaterUrl,
-      httpUrl(DEFAULT_URL),
-      io,
-      'GITOPS_CONFIG_UPDATER_URL',
-    );
-    const answer = await callUpdater<{ environments: EnvironmentView[] }>(
-      { url, token: tokenOf(args.token, io.env) },
+    const answer = await updaterApi(args, io).request<{ environments: EnvironmentView[] }>(
+      'GET',
       `api/v1/apps/${encodeURIComponent(args.app)}/environments`,
     );
     if (args.output === 'json') println(io.stdout, JSON.stringify(answer, null, 2));

@@ -96,7 +96,7 @@ describe('gitops logs', () => {
     });
   });
 
-  it('sends --token, else GITOPS_API_TOKEN, as a bearer token', async () => {
+  it('sends --token, else GITOPS_TOKEN, else GITOPS_API_TOKEN, as a bearer token', async () => {
     builder = await fakeBuilder();
     const withFlag = gitops(['logs', 'hello-0123', '--builder-url', builder.url, '--token', 'flag-token'], {
       env: { GITOPS_API_TOKEN: 'env-token' },
@@ -105,6 +105,13 @@ describe('gitops logs', () => {
     expect(first.authorization).toBe('Bearer flag-token');
     first.res.end('ok\n');
     await withFlag;
+    const fromGitopsToken = gitops(['logs', 'hello-0123', '--builder-url', builder.url], {
+      env: { GITOPS_TOKEN: 'gitops-token', GITOPS_API_TOKEN: 'env-token' },
+    });
+    const preferred = await builder.next();
+    expect(preferred.authorization).toBe('Bearer gitops-token');
+    preferred.res.end('ok\n');
+    await fromGitopsToken;
     const fromEnv = gitops(['logs', 'hello-0123', '--builder-url', builder.url], {
       env: { GITOPS_API_TOKEN: 'env-token' },
     });
@@ -125,7 +132,7 @@ describe('gitops logs', () => {
       code: 1,
       stdout: '',
       stderr:
-        'gitops logs: the builder refused the request: this API needs a token (give a token with --token or GITOPS_API_TOKEN)\n',
+        'gitops logs: the builder answered 401: this API needs a token (give a token with --token or GITOPS_TOKEN)\n',
     });
   });
 

@@ -125,7 +125,7 @@ describe('the metrics commands', () => {
     expect(await gitops(['pipeline', 'nope'], { env })).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'gitops pipeline: no pipeline nope\n',
+      stderr: 'gitops pipeline: the metrics service answered 404: no pipeline nope\n',
     });
   });
 
@@ -148,7 +148,7 @@ describe('the metrics commands', () => {
     const run = await gitops(['pipelines'], { env: { GITOPS_METRICS_URL: 'http://127.0.0.1:1' } });
     expect(run).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('the metrics service at http://127.0.0.1:1 does not answer'),
+      stderr: expect.stringContaining('cannot reach the metrics service at http://127.0.0.1:1: '),
     });
   });
 });

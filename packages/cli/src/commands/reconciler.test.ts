@@ -99,7 +99,7 @@ describe('the reconciler commands', () => {
 
   it('gitops sync sends the token and the environment; without a token it says how to give one', async () => {
     expect((await gitops(['sync', 'shop', '-e', 'dev'], { env })).stderr).toContain(
-      'give a token with --token or GITOPS_API_TOKEN',
+      'the reconciler answered 401: this API needs an Authorization: Bearer <token> header (give a token with --token or GITOPS_TOKEN)',
     );
     const run = await gitops(['sync', 'shop', '-e', 'dev', '--token', 'tok-0123456789abcdef'], { env });
     expect(run.code).toBe(0);

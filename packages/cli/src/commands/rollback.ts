@@ -1,8 +1,9 @@
+import { appArgument, environmentFlag } from '../flags.js';
 import { println } from '../io.js';
 import {
   type ReconcilerArgs,
-  ReconcilerClient,
   environmentQuery,
+  reconcilerApi,
   reconcilerFlags,
 } from '../reconciler/client.js';
 import { defineCommand } from './command.js';
@@ -17,19 +18,14 @@ export const rollbackCommand = defineCommand<
   describe: 'roll an environment back to a config commit, through a revert commit in Git (needs a token)',
   flags: (yargs) =>
     yargs
-      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
+      .positional('app', appArgument)
       .option('to', {
         type: 'string',
         requiresArg: true,
         demandOption: true,
         describe: 'the config commit (full sha) to go back to',
       })
-      .option('environment', {
-        alias: 'e',
-        type: 'string',
-        requiresArg: true,
-        describe: 'default: the first',
-      })
+      .option('environment', environmentFlag)
       .option('reason', {
         type: 'string',
         requiresArg: true,
@@ -43,7 +39,7 @@ export const rollbackCommand = defineCommand<
   run: async (args, io) => {
     const path = `api/v1/apps/${encodeURIComponent(args.app)}/rollback${environmentQuery(args.environment)}`;
     const body = { to: args.to, ...(args.reason ? { reason: args.reason } : {}) };
-    const answer = await new ReconcilerClient(args, io).request<{
+    const answer = await reconcilerApi(args, io).request<{
       configCommit: string;
       image: string;
       environment: string;

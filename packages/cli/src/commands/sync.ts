@@ -1,8 +1,9 @@
+import { appArgument, environmentFlag } from '../flags.js';
 import { println } from '../io.js';
 import {
   type ReconcilerArgs,
-  ReconcilerClient,
   environmentQuery,
+  reconcilerApi,
   reconcilerFlags,
 } from '../reconciler/client.js';
 import { defineCommand } from './command.js';
@@ -12,18 +13,10 @@ export const syncCommand = defineCommand<ReconcilerArgs & { app: string; environ
   command: 'sync <app>',
   describe: 'sync an application environment with Git now (needs a token)',
   flags: (yargs) =>
-    yargs
-      .positional('app', { type: 'string', demandOption: true, describe: 'the application' })
-      .option('environment', {
-        alias: 'e',
-        type: 'string',
-        requiresArg: true,
-        describe: 'default: the first',
-      })
-      .options(reconcilerFlags),
+    yargs.positional('app', appArgument).option('environment', environmentFlag).options(reconcilerFlags),
   run: async (args, io) => {
     const path = `api/v1/apps/${encodeURIComponent(args.app)}/sync${environmentQuery(args.environment)}`;
-    const answer = await new ReconcilerClient(args, io).request<{ environment: string }>('POST', path);
+    const answer = await reconcilerApi(args, io).request<{ environment: string }>('POST', path);
     println(
       io.stdout,
       `sync of ${args.app} ${answer.environment} started (gitops app ${args.app} shows its outcome)`,

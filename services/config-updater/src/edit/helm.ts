@@ -1,5 +1,5 @@
 import { type Document, type YAMLMap, isMap, isScalar, parseDocument } from 'yaml';
-import { type ImagePin, type ImageRef, formatImageRef, parseImageRef } from './image-ref.js';
+import { type ImagePin, type ImageRef, formatImageRef, imageRefOf, parseImageRef } from './image-ref.js';
 import {
   type Entry,
   appendToMap,
@@ -57,11 +57,7 @@ export function setHelmImage(
       return applyEdits(text, appendToMap(text, map, [nested(keys.slice(i), pinValues(pin))]));
     }
     if (isScalar(node) && i === keys.length - 1 && node.range) {
-      const ref = formatImageRef({
-        repository: pin.repository,
-        ...(pin.tag ? { tag: pin.tag } : {}),
-        digest: pin.digest,
-      });
+      const ref = formatImageRef(pin);
       if (node.value === ref) return text;
       return applyEdits(text, [
         { start: node.range[0], end: node.range[1], text: scalarText(ref, node.type) },
@@ -84,7 +80,5 @@ export function helmImage(text: string, imageKey: string, file = 'the values fil
   if (isScalar(node)) return stringOf(node) ? parseImageRef(String(node.value)) : undefined;
   const repository = stringOf(valueAt(node, 'repository'));
   if (!repository) return undefined;
-  const tag = stringOf(valueAt(node, 'tag'));
-  const digest = stringOf(valueAt(node, 'digest'));
-  return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+  return imageRefOf(repository, stringOf(valueAt(node, 'tag')), stringOf(valueAt(node, 'digest')));
 }

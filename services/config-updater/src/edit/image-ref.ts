@@ -19,6 +19,13 @@ export function parseImageRef(ref: string): ImageRef {
   };
 }
 
+/** A reference from the parts a file names, leaving out those it does not. */
+export const imageRefOf = (repository: string, tag?: string, digest?: string): ImageRef => ({
+  repository,
+  ...(tag ? { tag } : {}),
+  ...(digest ? { digest } : {}),
+});
+
 export const formatImageRef = ({ repository, tag, digest }: ImageRef): string =>
   `${repository}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
 

@@ -1,5 +1,5 @@
 import { type Document, type YAMLMap, isMap, isSeq, parseAllDocuments } from 'yaml';
-import type { ImagePin, ImageRef } from './image-ref.js';
+import { type ImagePin, type ImageRef, imageRefOf } from './image-ref.js';
 import {
   type TextEdit,
   appendToMap,
@@ -76,7 +76,5 @@ export function setKustomizeImage(text: string, pin: ImagePin): string {
 export function kustomizeImage(text: string, repository: string): ImageRef | undefined {
   const entry = entryFor(firstMap(text).root, repository);
   if (!entry) return undefined;
-  const tag = stringOf(valueAt(entry, 'newTag'));
-  const digest = stringOf(valueAt(entry, 'digest'));
-  return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+  return imageRefOf(repository, stringOf(valueAt(entry, 'newTag')), stringOf(valueAt(entry, 'digest')));
 }

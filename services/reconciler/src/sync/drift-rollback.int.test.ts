@@ -2,27 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git } from '@gitops/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Harness,
-  IMAGE,
-  type Servers,
-  deployment,
-  digest,
-  startHarness,
-  startServers,
-} from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { IMAGE, deployment, digest, harnessPerTest } from '../test/harness.js';
 
-let servers: Servers;
-let harness: Harness | undefined;
-beforeAll(async () => {
-  servers = await startServers();
-});
-afterAll(() => servers?.stop());
-afterEach(async () => {
-  await harness?.stop();
-  harness = undefined;
-});
+const scope = harnessPerTest();
 
 const web = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
 const files = (image = `${IMAGE}@${digest('a')}`) => ({
@@ -40,14 +23,14 @@ async function until<T>(probe: () => T | undefined, timeoutMs = 8000): Promise<T
   }
 }
 
-const replicas = () => (servers.double.get(web)!.spec as { replicas: number }).replicas;
+const replicas = () => (scope.servers.double.get(web)!.spec as { replicas: number }).replicas;
 
 describe('drift', () => {
   it('alerts with the changed fields and the manager that changed them', async () => {
-    harness = await startHarness(servers, { files: files() });
+    const harness = await scope.start({ files: files() });
     const stopRollout = harness.autoRollout();
     await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
-    servers.double.edit(
+    scope.servers.double.edit(
       web,
       (object) => {
         (object.spec as { replicas: number }).replicas = 7;
@@ -55,7 +38,7 @@ describe('drift', () => {
       'kubectl-edit',
     );
     const [detected] = await until(() =>
-      harness!.named('drift.detected').length ? harness!.named('drift.detected') : undefined,
+      harness.named('drift.detected').length ? harness.named('drift.detected') : undefined,
     );
     stopRollout();
     expect(detected!.data).toMatchObject({
@@ -73,11 +56,11 @@ describe('drift', () => {
   });
 
   it('heals in selfHeal mode: re-applies Git and reports drift.resolved', async () => {
-    harness = await startHarness(servers, { files: files(), syncPolicy: { selfHeal: true } });
+    const harness = await scope.start({ files: files(), syncPolicy: { selfHeal: true } });
     const stopRollout = harness.autoRollout();
     await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
     // A person's edit through an update: the reconciler still owns the field by apply, so applying again takes it back.
-    servers.double.edit(
+    scope.servers.double.edit(
       web,
       (object) => {
         (object.spec as { replicas: number }).replicas = 9;
@@ -85,7 +68,7 @@ describe('drift', () => {
       'kubectl-edit',
     );
     const [resolved] = await until(() =>
-      harness!.named('drift.resolved').length ? harness!.named('drift.resolved') : undefined,
+      harness.named('drift.resolved').length ? harness.named('drift.resolved') : undefined,
     );
     stopRollout();
     expect(resolved!.data).toMatchObject({
@@ -99,7 +82,7 @@ describe('drift', () => {
 
 describe('rollback', () => {
   it('writes a commit restoring the old config and publishes rollback.completed naming the live image', async () => {
-    harness = await startHarness(servers, { files: files() });
+    const harness = await scope.start({ files: files() });
     const stopRollout = harness.autoRollout();
     const environment = harness.app.config.environments[0]!;
     await harness.controller.sync(harness.app, environment, 'api');
@@ -115,7 +98,7 @@ describe('rollback', () => {
     });
     expect(harness.named('rollback.completed')).toHaveLength(1);
     await until(() => {
-      const image = JSON.stringify(servers.double.get(web));
+      const image = JSON.stringify(scope.servers.double.get(web));
       return image.includes(digest('a')) ? image : undefined;
     });
     stopRollout();
@@ -128,7 +111,7 @@ describe('rollback', () => {
   });
 
   it('rolls back by itself when a new revision turns Degraded and autoRollback is on', async () => {
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       files: files(),
       syncPolicy: { autoRollback: true },
       healthTimeoutMs: 800,
@@ -141,7 +124,7 @@ describe('rollback', () => {
     await harness.push(files(`${IMAGE}@${digest('c')}`), 'broken image');
     await harness.controller.sync(harness.app, environment, 'config.pushed');
     const [completed] = await until(() =>
-      harness!.named('rollback.completed').length ? harness!.named('rollback.completed') : undefined,
+      harness.named('rollback.completed').length ? harness.named('rollback.completed') : undefined,
     );
     stopRollout();
     expect(completed!.data).toMatchObject({ by: 'reconciler', image: `${IMAGE}@${digest('c')}` });

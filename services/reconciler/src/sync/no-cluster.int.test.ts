@@ -1,16 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, type Servers, deployment, startHarness, startServers } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { deployment, harnessPerTest } from '../test/harness.js';
 
-let servers: Servers;
-let harness: Harness | undefined;
-beforeAll(async () => {
-  servers = await startServers();
-});
-afterAll(() => servers?.stop());
-afterEach(async () => {
-  await harness?.stop();
-  harness = undefined;
-});
+const scope = harnessPerTest();
 
 const files = {
   'envs/dev/kustomization.yaml': 'resources: [web.yaml]\n',
@@ -19,7 +10,7 @@ const files = {
 
 describe('without a reachable cluster', () => {
   it('answers status Unknown with the reason and a diff of the desired objects, and reports no deploy', async () => {
-    harness = await startHarness(servers, { files, noCluster: true });
+    const harness = await scope.start({ files, noCluster: true });
     const environment = harness.app.config.environments[0]!;
     // Nothing was deployed, so nothing failed: a sync asked for by a person publishes no deploy event.
     await expect(harness.controller.sync(harness.app, environment, 'api')).resolves.toEqual({ events: [] });
@@ -39,9 +30,9 @@ describe('without a reachable cluster', () => {
   });
 
   it('reports the outage, then syncs once the API server is back', async () => {
-    harness = await startHarness(servers, { files });
+    const harness = await scope.start({ files });
     const environment = harness.app.config.environments[0]!;
-    await servers.double.down();
+    await scope.servers.double.down();
     try {
       await expect(harness.controller.sync(harness.app, environment, 'resync')).rejects.toThrow(
         /not reachable/,
@@ -49,7 +40,7 @@ describe('without a reachable cluster', () => {
       const [status] = await harness.controller.status(harness.app);
       expect(status).toMatchObject({ sync: 'Unknown', health: 'Unknown' });
     } finally {
-      await servers.double.up();
+      await scope.servers.double.up();
     }
     const stopRollout = harness.autoRollout();
     await harness.cluster.connect();

@@ -1,23 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Harness,
-  type Servers,
-  configMap,
-  deployment,
-  startHarness,
-  startServers,
-} from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { configMap, deployment, harnessPerTest } from '../test/harness.js';
 
-let servers: Servers;
-let harness: Harness | undefined;
-beforeAll(async () => {
-  servers = await startServers();
-});
-afterAll(() => servers?.stop());
-afterEach(async () => {
-  await harness?.stop();
-  harness = undefined;
-});
+const scope = harnessPerTest();
 
 const kustomization = (resources: string[]) => `resources: [${resources.join(', ')}]\n`;
 const dev = <T extends string | null>(files: Record<string, T>) =>
@@ -34,7 +18,7 @@ const ref = (kind: string, name: string, apiVersion = 'v1') => ({
 
 describe('a sync against the Kubernetes API double', () => {
   it('applies the rendered objects with the inventory labels and reports deploy.succeeded once healthy', async () => {
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       files: dev({
         'kustomization.yaml': kustomization(['web.yaml', 'settings.yaml']),
         'web.yaml': deployment('web'),
@@ -45,7 +29,7 @@ describe('a sync against the Kubernetes API double', () => {
     const answer = await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
     stopRollout();
     expect(answer).not.toBe('superseded');
-    const web = servers.double.get(ref('Deployment', 'web', 'apps/v1'))!;
+    const web = scope.servers.double.get(ref('Deployment', 'web', 'apps/v1'))!;
     expect(web.metadata.labels).toMatchObject({
       'gitops.platform/app': 'shop',
       'gitops.platform/environment': 'dev',
@@ -67,7 +51,7 @@ describe('a sync against the Kubernetes API double', () => {
   });
 
   it('makes no write and reads no object on a reconcile with no delta', async () => {
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       files: dev({
         'kustomization.yaml': kustomization(['web.yaml', 'a.yaml', 'b.yaml']),
         'web.yaml': deployment('web'),
@@ -79,15 +63,15 @@ describe('a sync against the Kubernetes API double', () => {
     const environment = harness.app.config.environments[0]!;
     await harness.controller.sync(harness.app, environment, 'api');
     stopRollout();
-    servers.double.resetRequests();
+    scope.servers.double.resetRequests();
     const before = harness.published.length;
     await harness.controller.sync(harness.app, environment, 'resync');
-    expect(servers.double.counts()).toEqual({ reads: 0, writes: 0, watches: 0, discovery: 0 });
+    expect(scope.servers.double.counts()).toEqual({ reads: 0, writes: 0, watches: 0, discovery: 0 });
     expect(harness.published.length).toBe(before);
   });
 
   it('prunes exactly the objects Git dropped, not protected or foreign ones', async () => {
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       syncPolicy: { prune: true },
       files: dev({
         'kustomization.yaml': kustomization(['a.yaml', 'b.yaml', 'c.yaml', 'kept.yaml']),
@@ -97,7 +81,7 @@ describe('a sync against the Kubernetes API double', () => {
         'kept.yaml': configMap('kept', ', annotations: { gitops.platform/prune: disabled }'),
       }),
     });
-    servers.double.put({
+    scope.servers.double.put({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'foreign', namespace: 'shop' },
@@ -114,7 +98,7 @@ describe('a sync against the Kubernetes API double', () => {
       }),
     );
     await harness.controller.sync(harness.app, environment, 'config.pushed');
-    const names = servers.double
+    const names = scope.servers.double
       .list({ kind: 'ConfigMap', namespace: 'shop' })
       .map((o) => o.metadata.name)
       .sort();
@@ -125,7 +109,7 @@ describe('a sync against the Kubernetes API double', () => {
   });
 
   it('keeps an unconfirmed delete in the inventory and prunes it on the next pass', async () => {
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       syncPolicy: { prune: true },
       files: dev({
         'kustomization.yaml': kustomization(['a.yaml', 'b.yaml']),
@@ -136,15 +120,15 @@ describe('a sync against the Kubernetes API double', () => {
     const environment = harness.app.config.environments[0]!;
     await harness.controller.sync(harness.app, environment, 'api');
     await harness.push(dev({ 'kustomization.yaml': kustomization(['a.yaml']), 'b.yaml': null }));
-    servers.double.failNext({ verb: 'delete', kind: 'ConfigMap' }, 500, 1);
+    scope.servers.double.failNext({ verb: 'delete', kind: 'ConfigMap' }, 500, 1);
     await harness.controller.sync(harness.app, environment, 'config.pushed');
-    expect(servers.double.get(ref('ConfigMap', 'b'))).toBeDefined();
+    expect(scope.servers.double.get(ref('ConfigMap', 'b'))).toBeDefined();
     await harness.controller.sync(harness.app, environment, 'resync');
-    expect(servers.double.get(ref('ConfigMap', 'b'))).toBeUndefined();
+    expect(scope.servers.double.get(ref('ConfigMap', 'b'))).toBeUndefined();
   });
 
   it('goes from Progressing to Healthy when the rollout finishes', async () => {
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
     });
     const done = harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
@@ -161,7 +145,7 @@ describe('a sync against the Kubernetes API double', () => {
   });
 
   it('turns Progressing into Degraded past the progress deadline and reports deploy.failed', async () => {
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       healthTimeoutMs: 600,
       files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
     });
@@ -175,13 +159,13 @@ describe('a sync against the Kubernetes API double', () => {
   });
 
   it('reports Degraded at once when the controller says the rollout exceeded its deadline', async () => {
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
     });
     const timer = setInterval(() => {
-      const web = servers.double.get(ref('Deployment', 'web', 'apps/v1'));
+      const web = scope.servers.double.get(ref('Deployment', 'web', 'apps/v1'));
       if (web)
-        servers.double.setStatus(ref('Deployment', 'web', 'apps/v1'), {
+        scope.servers.double.setStatus(ref('Deployment', 'web', 'apps/v1'), {
           observedGeneration: web.metadata.generation,
           conditions: [
             {
@@ -204,16 +188,16 @@ describe('a sync against the Kubernetes API double', () => {
   });
 
   it('refuses an object outside the destination namespace and writes nothing', async () => {
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       files: dev({
         'kustomization.yaml': kustomization(['a.yaml', 'evil.yaml']),
         'a.yaml': configMap('a'),
         'evil.yaml': configMap('evil', ', namespace: kube-system'),
       }),
     });
-    servers.double.resetRequests();
+    scope.servers.double.resetRequests();
     await harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
-    expect(servers.double.counts().writes).toBe(0);
+    expect(scope.servers.double.counts().writes).toBe(0);
     expect(harness.named('deploy.failed')[0]?.data).toMatchObject({
       error: {
         message: expect.stringContaining(
@@ -225,14 +209,14 @@ describe('a sync against the Kubernetes API double', () => {
 
   it('reports a conflict with another field manager by name, and takes the field over only when the application forces', async () => {
     for (const forceConflicts of [false, true]) {
-      harness = await startHarness(servers, {
+      const harness = await scope.start({
         syncPolicy: { forceConflicts },
         files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
       });
       const stopRollout = harness.autoRollout();
       const environment = harness.app.config.environments[0]!;
       await harness.controller.sync(harness.app, environment, 'api');
-      servers.double.edit(
+      scope.servers.double.edit(
         ref('Deployment', 'web', 'apps/v1'),
         (object) => {
           (object.spec as { replicas: number }).replicas = 5;
@@ -242,8 +226,9 @@ describe('a sync against the Kubernetes API double', () => {
       await harness.push(dev({ 'web.yaml': deployment('web', undefined, 3) }));
       await harness.controller.sync(harness.app, environment, 'config.pushed');
       stopRollout();
-      const replicas = (servers.double.get(ref('Deployment', 'web', 'apps/v1'))!.spec as { replicas: number })
-        .replicas;
+      const replicas = (
+        scope.servers.double.get(ref('Deployment', 'web', 'apps/v1'))!.spec as { replicas: number }
+      ).replicas;
       if (forceConflicts) {
         expect(replicas).toBe(3);
         expect(harness.named('deploy.succeeded')).toHaveLength(2);
@@ -254,12 +239,11 @@ describe('a sync against the Kubernetes API double', () => {
         });
       }
       await harness.stop();
-      harness = undefined;
     }
   });
 
   it('runs one sync at a time per environment, and a newer request supersedes one still waiting', async () => {
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       healthTimeoutMs: 1500,
       files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
     });
@@ -295,7 +279,7 @@ spec:
 `;
     const widget =
       'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: gear }\nspec: { teeth: 12 }\n';
-    harness = await startHarness(servers, {
+    const harness = await scope.start({
       clusterResources: true,
       files: dev({
         'kustomization.yaml': kustomization(['widget.yaml', 'crd.yaml']),
@@ -311,9 +295,14 @@ spec:
       ],
     });
     expect(
-      servers.double.get({ apiVersion: 'example.com/v1', kind: 'Widget', namespace: 'shop', name: 'gear' }),
+      scope.servers.double.get({
+        apiVersion: 'example.com/v1',
+        kind: 'Widget',
+        namespace: 'shop',
+        name: 'gear',
+      }),
     ).toBeDefined();
-    servers.double.remove({
+    scope.servers.double.remove({
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
       name: 'widgets.example.com',

@@ -16,6 +16,7 @@ import {
   testLogger,
 } from '@gitops/testing';
 import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { GitConfigRepo } from '../adapters/git-config-repo.js';
 import { KubeCluster } from '../adapters/kube-cluster.js';
 import { loadKubeConfig } from '../adapters/kube-config.js';
@@ -53,7 +54,7 @@ export interface Servers {
   stop(): Promise<void>;
 }
 
-export async function startServers(): Promise<Servers> {
+async function startServers(): Promise<Servers> {
   const [double, redisServer, gitServer] = await Promise.all([
     startKubeApiDouble({ namespaces: ['shop'] }),
     startRedisServer(),
@@ -91,7 +92,7 @@ export interface HarnessOptions {
   noCluster?: boolean;
 }
 
-export async function startHarness(servers: Servers, options: HarnessOptions): Promise<Harness> {
+async function startHarness(servers: Servers, options: HarnessOptions): Promise<Harness> {
   const id = randomUUID().slice(0, 8);
   const repo = await servers.gitServer.createBareRepo(`acme/shop-config-${id}`);
   const work = mkdtempSync(join(tmpdir(), 'shop-config-'));
@@ -185,4 +186,39 @@ export async function startHarness(servers: Servers, options: HarnessOptions): P
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A test file's setup: the servers, started once for the file, and `start`, a harness per test that
+ * is stopped after it.
+ */
+export function harnessPerTest() {
+  let started: Servers | undefined;
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    started = await startServers();
+  });
+  afterAll(() => started?.stop());
+  afterEach(async () => {
+    await harness?.stop();
+    harness = undefined;
+  });
+  const scope = {
+    get servers(): Servers {
+      if (!started) throw new Error('the servers start in beforeAll');
+      return started;
+    },
+    /** A harness; stopping it early (to start another in the same test) is fine. */
+    start: async (options: HarnessOptions): Promise<Harness> => {
+      const started = await startHarness(scope.servers, options);
+      let stopped: Promise<void> | undefined;
+      const stop = () => {
+        stopped ??= started.stop();
+        return stopped;
+      };
+      harness = { ...started, stop };
+      return harness;
+    },
+  };
+  return scope;
 }
