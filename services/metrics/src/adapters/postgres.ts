@@ -1,16 +1,31 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Sql } from '../ports.js';
 
+const names = new Map<string, string>();
+const statementName = (text: string) => {
+  const known = names.get(text);
+  if (known) return known;
+  const name = `m${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+  names.set(text, name);
+  return name;
+};
+
+// The statements of transactions (ingest, retention) are few and fixed: each is parsed and planned
+// once per connection, not once per batch.
 const clientSql = (client: pg.PoolClient): Sql => ({
-  query: async (text, params) => (await client.query(text, params)).rows,
+  query: async (text, params) =>
+    (await client.query(params?.length ? { name: statementName(text), text, values: params } : text)).rows,
   exec: async (text) => void (await client.query(text)),
   transaction: (work) => work(clientSql(client)),
 });
 
 /** The store on a PostgreSQL server (DATABASE_URL): a pool of `poolSize` connections. */
 export function postgresDatabase(url: string, poolSize = 10): Database {
-  // Percentiles over a 90-day range sort in memory rather than on disk (the default is 4MB).
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c work_mem=32MB' });
+  // Percentiles over a 90-day range sort in memory rather than on disk (the default is 4MB). No
+  // JIT: these queries run in tens of ms, and compiling one whose estimate crosses jit_above_cost
+  // (the skip scan of DORA over all apps) takes hundreds.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c work_mem=32MB -c jit=off' });
   // An idle connection the server dropped must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return {

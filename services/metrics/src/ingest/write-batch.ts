@@ -138,14 +138,15 @@ async function upsert<T>(tx: Sql, statement: string, rows: unknown[]): Promise<T
  * serialized on the ledger head, which keeps the ledger one chain and event seqs in commit order.
  */
 export function writeBatch(db: Sql, batch: AnyEvent[]): Promise<BatchResult> {
-  const events = batch.map(storable);
+  // One serialization of the batch; checked for NUL as a whole (almost never there).
+  let rows = json(batch.map(eventRow));
+  const events = rows.includes('\\u0000') ? batch.map(storable) : batch;
+  if (events !== batch) rows = json(events.map(eventRow));
   return db.transaction(async (tx) => {
     const [head] = await tx.query<{ seq: number; hash: string }>(
       'select seq::float8 as seq, hash from ledger_head where id = 1 for update',
     );
-    const fresh = new Set(
-      (await tx.query<{ id: string }>(INSERT_EVENTS, [json(events.map(eventRow))])).map((row) => row.id),
-    );
+    const fresh = new Set((await tx.query<{ id: string }>(INSERT_EVENTS, [rows])).map((row) => row.id));
     const stored = events.filter((e) => fresh.delete(e.event.id));
     const facts = stored.map(factsOf);
     const pipelines = foldBy(defined(facts.map((f) => f.pipeline)), (p) => p.pipeline_id, mergePipeline);
