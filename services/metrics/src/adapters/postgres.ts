@@ -1,21 +1,8 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Sql } from '../ports.js';
 
-const names = new Map<string, string>();
-const statementName = (text: string) => {
-  const known = names.get(text);
-  if (known) return known;
-  const name = `m${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-  names.set(text, name);
-  return name;
-};
-
-// The statements of transactions (ingest, retention) are few and fixed: each is parsed and planned
-// once per connection, not once per batch.
 const clientSql = (client: pg.PoolClient): Sql => ({
-  query: async (text, params) =>
-    (await client.query(params?.length ? { name: statementName(text), text, values: params } : text)).rows,
+  query: async (text, params) => (await client.query(text, params)).rows,
   exec: async (text) => void (await client.query(text)),
   transaction: (work) => work(clientSql(client)),
 });
