@@ -1,5 +1,5 @@
 // bench/metrics: ingest 1,000,000 events for 100 apps over 90 days through the metrics service's batch
-// writer (raw events + derived tables + audit chain, 500 per transaction), against a bare COPY of the
+// writer (raw events + derived tables + audit chain, 2000 per transaction: INGEST_BATCH), against a bare COPY of the
 // same rows into a table shaped like `events` in the same database in the same run (interleaved in blocks
 // of 100,000, so both meet the same load); then the DORA,
 // builds and pipelines queries over 90 days (p50/p99). On PostgreSQL (DATABASE_URL of a server, a
@@ -25,7 +25,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const PGLITE_EVENTS = Number(process.env.BENCH_PGLITE_EVENTS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+const BATCH = Number(process.env.BENCH_BATCH ?? 2000); // INGEST_BATCH's default
 const SHAPE = { apps: 100, days: 90, end: Date.parse('2026-12-01T00:00:00Z') };
 const COPY_TABLE = 'create table events_copy (like events including all)';
 const COPY_SQL =

@@ -13,7 +13,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Bus, connectBus } from './bus.js';
-import { deadLetterSubject } from './names.js';
+import { DeadLetterHeaders, deadLetterSubject } from './names.js';
 import { DEAD_LETTER_STREAM } from './topology.js';
 
 describe('bus.consumeBatches', () => {
@@ -111,5 +111,28 @@ describe('bus.consumeBatches', () => {
     await settled(durable);
     expect(seen).toEqual([event.id]);
     expect(await look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM)).toBeTruthy();
+  });
+
+  it('dead-letters the items a handler rejects, with the reason, and acks the rest', async () => {
+    const app = uniqueApp();
+    const bus = await open();
+    const events = [sourceReceived(app), sourceReceived(app), sourceReceived(app)];
+    for (const event of events) await bus.publish(event);
+    const durable = `test-${randomUUID()}`;
+    const seen: string[] = [];
+    await bus.consumeBatches(
+      { durable, filterSubject: subjectFor(app, 'source.received'), maxWaitMs: 20 },
+      async (batch) => {
+        seen.push(...batch.map((item) => item.event.event.id));
+        const refused = batch.filter((item) => item.event.event.id === events[1]!.id);
+        return { rejected: refused.map((item) => ({ item, error: new Error('value out of range') })) };
+      },
+    );
+    await settled(durable);
+    expect(seen).toEqual(events.map((event) => event.id));
+    const parked = await look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM);
+    expect(JSON.parse(new TextDecoder().decode(parked!.data)).id).toBe(events[1]!.id);
+    expect(parked!.header?.get(DeadLetterHeaders.reason)).toBe('dropped');
+    expect(parked!.header?.get(DeadLetterHeaders.error)).toContain('value out of range');
   });
 });

@@ -6,6 +6,7 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 
 import type { NatsConnection } from '@nats-io/transport-node';
 import { consumerSpec, withDefaults } from './consume-options.js';
 import { deadLetter } from './dead-letter.js';
+import type { DeadLetterReason } from './names.js';
 import { ensureConsumer } from './provision.js';
 
 export interface BatchConsumeOptions {
@@ -32,8 +33,17 @@ export interface BatchItem {
   streamSeq: number;
 }
 
-/** Resolves: every message of the batch is acked. Throws: every one is redelivered after `retryDelayMs`. */
-export type BatchHandler = (batch: BatchItem[]) => Promise<void>;
+/** Items of a batch the handler gave up on (a store that always refuses them), each with why. */
+export interface BatchOutcome {
+  rejected: Array<{ item: BatchItem; error: unknown }>;
+}
+
+/**
+ * Resolves: every message of the batch is acked, except those it names `rejected`, which are
+ * dead-lettered (reason `dropped`). Throws: every one is redelivered after `retryDelayMs`.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing acks the whole batch
+export type BatchHandler = (batch: BatchItem[]) => Promise<void | BatchOutcome>;
 
 export interface BatchConsumerDeps {
   nc: NatsConnection;
@@ -48,8 +58,9 @@ const RESUME_DELAY_MS = 1000;
  * A durable pull consumer that hands messages over in batches, one batch at a time, and acks a
  * batch only once its handler resolved: a store that commits the batch before resolving gets
  * at-least-once delivery with nothing lost across crashes. Messages that do not decode are
- * dead-lettered one by one and never reach the handler. No retry limit: a batch is retried until
- * its handler succeeds (a store outage must not drop events).
+ * dead-lettered one by one and never reach the handler, and so are those the handler returns as
+ * rejected. No retry limit: a batch is retried until its handler succeeds (a store outage must not
+ * drop events).
  */
 export class BatchConsumer {
   readonly #stopping = new AbortController();
@@ -147,25 +158,30 @@ export class BatchConsumer {
         batch.push({ event: decodeEvent(msg.data), subject: msg.subject, streamSeq: msg.seq });
         decoded.push(msg);
       } catch (err) {
-        await this.#deadLetter(msg, err);
+        await this.#deadLetter(msg, 'invalid-payload', err);
       }
     }
     if (batch.length === 0) return;
+    let outcome: BatchOutcome | undefined;
     try {
-      await this.handler(batch);
+      outcome = (await this.handler(batch)) as BatchOutcome | undefined;
     } catch (err) {
       this.deps.logger.warn({ error: describeError(err), size: batch.length }, 'batch failed; retrying');
       for (const msg of decoded) msg.nak(this.#settings.retryDelayMs);
       return;
     }
-    for (const msg of decoded) msg.ack();
+    const rejected = new Map(outcome?.rejected.map(({ item, error }) => [item.streamSeq, error]));
+    for (const msg of decoded) {
+      if (rejected.has(msg.seq)) await this.#deadLetter(msg, 'dropped', rejected.get(msg.seq));
+      else msg.ack();
+    }
   }
 
-  async #deadLetter(msg: JsMsg, err: unknown): Promise<void> {
+  async #deadLetter(msg: JsMsg, reason: DeadLetterReason, err: unknown): Promise<void> {
     try {
-      await deadLetter(this.deps.js, msg, this.#settings.durable, 'invalid-payload', err);
+      await deadLetter(this.deps.js, msg, this.#settings.durable, reason, err);
       this.deps.logger.error(
-        { seq: msg.seq, subject: msg.subject, error: describeError(err) },
+        { seq: msg.seq, subject: msg.subject, reason, error: describeError(err) },
         'dead-lettered',
       );
     } catch (publishErr) {

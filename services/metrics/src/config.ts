@@ -11,7 +11,9 @@ export const metricsEnv = {
       'PostgreSQL (`postgres://user:password@host:5432/db`) for the metrics store; unset, an embedded PGlite database under `GITOPS_DATA_DIR/metrics/db` (one replica only)',
     ),
   DATABASE_POOL_SIZE: env.int(10, 1, 100).describe('PostgreSQL connections of one replica'),
-  INGEST_BATCH: env.int(500, 1, 5000).describe('events stored per transaction at most'),
+  INGEST_BATCH: env
+    .int(2000, 1, 5000)
+    .describe('events stored per transaction at most (a batch fills up to it only under load)'),
   INGEST_WAIT: env.duration('50ms').describe('how long a batch waits to fill before it is stored'),
   INGEST_ACK_WAIT: env
     .duration('30s')

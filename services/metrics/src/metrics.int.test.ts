@@ -1,5 +1,7 @@
+import { DEAD_LETTER_STREAM } from '@gitops/bus';
 import type { GitopsEvent } from '@gitops/contracts';
 import { type BusFixture, startBusFixture, startServiceFixture } from '@gitops/fixtures';
+import { readStream } from '@gitops/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { metricsService } from './service.js';
 import { type TestDatabase, stores } from './test/databases.js';
@@ -152,5 +154,31 @@ describe.each(stores)('the metrics service on $kind', ({ open }) => {
     );
     expect(metrics).toMatch(/gitops_lead_time_seconds_count\{app="web",environment="prod"\} 1/);
     expect(metrics).toMatch(/gitops_pipelines_total\{app="web"\} 1/);
+  });
+
+  it('dead-letters an event the store refuses, stores the rest of its batch and counts it', async () => {
+    const p = (n: number) =>
+      pipeline({ app: 'refused', id: `refused-${n}`, commit: 40 + n, committed: at('2026-01-05T00:00:00Z') });
+    const refused = p(2).received(at('2026-01-05T00:01:00Z'));
+    // Year 0: a valid RFC 3339 time that PostgreSQL's timestamptz refuses.
+    (refused.event.data as { headCommit: { timestamp: string } }).headCommit.timestamp =
+      '0000-01-01T00:00:00Z';
+    await publish([
+      p(1).received(at('2026-01-05T00:01:00Z')),
+      refused,
+      p(3).received(at('2026-01-05T00:02:00Z')),
+    ]);
+    const [parked] = await readStream(bus.env.NATS_URL, 'gitops.dlq.metrics', {
+      stream: DEAD_LETTER_STREAM,
+      atLeast: 1,
+    });
+    expect(parked!.json.id).toBe(refused.event.id);
+    expect(parked!.headers['Gitops-Dead-Letter-Reason']).toBe('dropped');
+    await vi.waitFor(async () => {
+      const { body } = await get('/api/v1/pipelines?app=refused');
+      expect(body.pipelines.map((x: { id: string }) => x.id).sort()).toEqual(['refused-1', 'refused-3']);
+    });
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/gitops_metrics_events_refused_total\{name="source.received"\} 1/);
   });
 });

@@ -1,3 +1,4 @@
+import type { AnyEvent } from '@gitops/contracts';
 import { Counter, Histogram, type MetricsRegistry } from '@gitops/telemetry';
 import type { BatchResult } from './ingest/write-batch.js';
 
@@ -6,9 +7,13 @@ const LEAD_BUCKETS = [60, 300, 900, 3600, 4 * 3600, 86_400, 7 * 86_400, 30 * 86_
 
 /**
  * The pipelines' own metrics, from the events this replica stores (each once): pipelines started,
- * stages finished and their durations by app, stage and outcome, and commit-to-deploy lead time.
+ * stages finished and their durations by app, stage and outcome, commit-to-deploy lead time, and
+ * the events the store refused (dead-lettered).
  */
-export function pipelineMetrics(registry: MetricsRegistry): (result: BatchResult) => void {
+export function pipelineMetrics(registry: MetricsRegistry): {
+  stored(result: BatchResult): void;
+  refused(event: AnyEvent): void;
+} {
   const pipelines = new Counter({
     name: 'gitops_pipelines_total',
     help: 'Pipelines started (source.received stored), by app',
@@ -29,7 +34,13 @@ export function pipelineMetrics(registry: MetricsRegistry): (result: BatchResult
     buckets: LEAD_BUCKETS,
     registers: [registry],
   });
-  return ({ stored, facts, leadTimes }) => {
+  const refused = new Counter({
+    name: 'gitops_metrics_events_refused_total',
+    help: 'Events the store refused for their data (dead-lettered to gitops.dlq.metrics), by event name',
+    labelNames: ['name'] as const,
+    registers: [registry],
+  });
+  const stored = ({ stored, facts, leadTimes }: BatchResult) => {
     facts.forEach((fact, index) => {
       const app = stored[index]!.event.data.app;
       if (stored[index]!.name === 'source.received') pipelines.inc({ app });
@@ -45,4 +56,5 @@ export function pipelineMetrics(registry: MetricsRegistry): (result: BatchResult
     for (const lead of leadTimes)
       leadTime.observe({ app: lead.app, environment: lead.environment }, lead.ms / 1000);
   };
+  return { stored, refused: ({ name }) => refused.inc({ name }) };
 }

@@ -29,8 +29,10 @@ export const metricsService = defineService({
       maxBatch: config.INGEST_BATCH,
       maxWaitMs: config.INGEST_WAIT,
       ackWaitMs: config.INGEST_ACK_WAIT,
+      logger,
+      onRefused: observe.refused,
       onStored: (result) => {
-        observe(result);
+        observe.stored(result);
         if (result.stored.length > 0) stored.notify();
       },
     });

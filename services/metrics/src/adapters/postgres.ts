@@ -9,8 +9,10 @@ const clientSql = (client: pg.PoolClient): Sql => ({
 
 /** The store on a PostgreSQL server (DATABASE_URL): a pool of `poolSize` connections. */
 export function postgresDatabase(url: string, poolSize = 10): Database {
-  // Percentiles over a 90-day range sort in memory rather than on disk (the default is 4MB).
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c work_mem=32MB' });
+  // Percentiles over a 90-day range sort in memory rather than on disk (the default is 4MB). No
+  // JIT: these queries run in tens of ms, and compiling one whose estimate crosses jit_above_cost
+  // (the skip scan of DORA over all apps) takes hundreds.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c work_mem=32MB -c jit=off' });
   // An idle connection the server dropped must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return {

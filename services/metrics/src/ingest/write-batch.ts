@@ -78,7 +78,8 @@ insert into deployments (id, pipeline_id, app, environment, outcome, finished_at
 select x.*, case when x.outcome = 'succeeded' then ms(x.finished_at) - ms(p.commit_time) end
 from jsonb_to_recordset($1::jsonb) as x(id text, pipeline_id text, app text, environment text, outcome text, finished_at timestamptz, commit text, config_commit text, trigger text, image text)
 left join pipelines p on p.pipeline_id = x.pipeline_id
-on conflict (id) do nothing`;
+on conflict (id) do nothing
+returning app, environment, lead_ms as ms`;
 
 // A rollback marks the deployments of the config commit it moved away from, and answers the
 // deployment that followed each (already stored, its rework flag now changes).
@@ -95,12 +96,14 @@ select (select n.id from deployments n
 from marked m`;
 
 // Rework: a rollback's own deployment, or the first good one after a failed or rolled-back one.
+// Only rows whose flag changes are rewritten (most stay false): an update of every new deployment
+// would add a row version and an entry in each of its indexes.
 const SET_REWORK = `
-update deployments d set rework = d.outcome = 'succeeded' and (d.trigger = 'rollback' or coalesce((
+update deployments d set rework = not d.rework
+where d.id = any($1::text[]) and d.rework <> (d.outcome = 'succeeded' and (d.trigger = 'rollback' or coalesce((
   select prev.outcome = 'failed' or prev.rolled_back from deployments prev
   where prev.app = d.app and prev.environment = d.environment and prev.finished_at < d.finished_at
-  order by prev.finished_at desc limit 1), false))
-where d.id = any($1::text[])`;
+  order by prev.finished_at desc limit 1), false)))`;
 
 const INSERT_AUDIT = `
 insert into audit (seq, at, app, pipeline_id, kind, actor, event_id, details, prev_hash, hash)
@@ -125,11 +128,8 @@ export interface BatchResult {
   leadTimes: Array<{ app: string; environment: string; ms: number }>;
 }
 
-const LEAD_TIMES = `
-select app, environment, lead_ms as ms from deployments where id = any($1::text[]) and lead_ms is not null`;
-
-async function upsert(tx: Sql, statement: string, rows: unknown[]): Promise<void> {
-  if (rows.length > 0) await tx.query(statement, [json(rows)]);
+async function upsert<T>(tx: Sql, statement: string, rows: unknown[]): Promise<T[]> {
+  return rows.length > 0 ? tx.query<T>(statement, [json(rows)]) : [];
 }
 
 /**
@@ -138,13 +138,15 @@ async function upsert(tx: Sql, statement: string, rows: unknown[]): Promise<void
  * serialized on the ledger head, which keeps the ledger one chain and event seqs in commit order.
  */
 export function writeBatch(db: Sql, batch: AnyEvent[]): Promise<BatchResult> {
-  const events = batch.map(storable);
+  // One serialization of the batch; checked for NUL as a whole (almost never there).
+  let rows = json(batch.map(eventRow));
+  const events = rows.includes('\\u0000') ? batch.map(storable) : batch;
+  if (events !== batch) rows = json(events.map(eventRow));
   return db.transaction(async (tx) => {
     const [head] = await tx.query<{ seq: number; hash: string }>(
       'select seq::float8 as seq, hash from ledger_head where id = 1 for update',
     );
-    const inserted = await tx.query<{ id: string }>(INSERT_EVENTS, [json(events.map(eventRow))]);
-    const fresh = new Set(inserted.map((row) => row.id));
+    const fresh = new Set((await tx.query<{ id: string }>(INSERT_EVENTS, [rows])).map((row) => row.id));
     const stored = events.filter((e) => fresh.delete(e.event.id));
     const facts = stored.map(factsOf);
     const pipelines = foldBy(defined(facts.map((f) => f.pipeline)), (p) => p.pipeline_id, mergePipeline);
@@ -158,7 +160,11 @@ export function writeBatch(db: Sql, batch: AnyEvent[]): Promise<BatchResult> {
       foldBy(defined(facts.map((f) => f.build)), (b) => b.pipeline_id, mergeBuild),
     );
     const deployments = defined(facts.map((f) => f.deployment));
-    await upsert(tx, INSERT_DEPLOYMENTS, deployments);
+    const inserted = await upsert<{ app: string; environment: string; ms: number | null }>(
+      tx,
+      INSERT_DEPLOYMENTS,
+      deployments,
+    );
     const rollbacks = defined(facts.map((f) => f.rollback));
     const following =
       rollbacks.length > 0 ? await tx.query<{ id: string | null }>(MARK_ROLLED_BACK, [json(rollbacks)]) : [];
@@ -170,10 +176,7 @@ export function writeBatch(db: Sql, batch: AnyEvent[]): Promise<BatchResult> {
       const last = records[records.length - 1]!;
       await tx.query('update ledger_head set seq = $1, hash = $2 where id = 1', [last.seq, last.hash]);
     }
-    const leadTimes =
-      deployments.length > 0
-        ? await tx.query<BatchResult['leadTimes'][number]>(LEAD_TIMES, [deployments.map((d) => d.id)])
-        : [];
+    const leadTimes = inserted.filter((d): d is BatchResult['leadTimes'][number] => d.ms !== null);
     return { stored, facts, leadTimes };
   });
 }

@@ -30,8 +30,10 @@ const range = (filter: Range) =>
 /** Build counts, success rate, duration percentiles, failure classes, tests and the coverage series. */
 export async function buildMetrics(db: Sql, filter: Range) {
   const where = range(filter);
-  const [summary] = await db.query<Summary>(
-    `select count(*)::int as total,
+  // Three independent reads: on PostgreSQL they run side by side on the pool's connections.
+  const [[summary], failures, coverage] = await Promise.all([
+    db.query<Summary>(
+      `select count(*)::int as total,
        count(*) filter (where outcome = 'succeeded')::int as succeeded,
        count(*) filter (where outcome = 'failed')::int as failed,
        percentile_cont(0.5) within group (order by duration_ms) as p50,
@@ -40,13 +42,15 @@ export async function buildMetrics(db: Sql, filter: Range) {
        sum(tests_total)::float8 as tests_total, sum(tests_failed)::float8 as tests_failed,
        sum(tests_skipped)::float8 as tests_skipped
      from builds ${where} and outcome <> 'running'`,
-    where.params,
-  );
-  const failures = await db.query<{ reason: string; count: number }>(
-    `select coalesce(reason, 'infrastructure') as reason, count(*)::int as count
+      where.params,
+    ),
+    db.query<{ reason: string; count: number }>(
+      `select coalesce(reason, 'infrastructure') as reason, count(*)::int as count
      from builds ${where} and outcome = 'failed' group by 1 order by 2 desc, 1`,
-    where.params,
-  );
+      where.params,
+    ),
+    coverageSeries(db, filter),
+  ]);
   const s = summary!;
   const finished = s.succeeded + s.failed;
   return {
@@ -63,7 +67,7 @@ export async function buildMetrics(db: Sql, filter: Range) {
       s.tests_total === null
         ? null
         : { total: s.tests_total, failed: s.tests_failed ?? 0, skipped: s.tests_skipped ?? 0 },
-    coverage: await coverageSeries(db, filter),
+    coverage,
   };
 }
 

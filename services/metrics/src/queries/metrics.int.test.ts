@@ -91,6 +91,42 @@ describe.each(stores)('metrics queries on $kind', ({ open }) => {
     expect(other.environments).toEqual([]);
   });
 
+  it("computes DORA over all apps per environment, percentiles exact over every app's lead times", async () => {
+    const march = (day: number, hour: number) =>
+      at(`2026-03-0${day}T${String(hour).padStart(2, '0')}:00:00Z`);
+    const p = (app: string, n: number) =>
+      pipeline({ app, id: `${app}-${n}`, commit: 500 + n, committed: march(1, 0) });
+    await writeBatch(store.db, [
+      ...deliveredPipeline(
+        { app: 'north', id: 'north-1', commit: 501, committed: march(1, 0) },
+        'production',
+        march(1, 1),
+      ),
+      ...deliveredPipeline(
+        { app: 'south', id: 'south-1', commit: 502, committed: march(1, 0) },
+        'production',
+        march(1, 2),
+      ),
+      ...deliveredPipeline(
+        { app: 'south', id: 'south-2', commit: 503, committed: march(1, 0) },
+        'production',
+        march(1, 4),
+      ),
+      p('north', 4).received(march(1, 0)),
+      p('north', 4).deployed(march(1, 5), 'qa', 'failed'),
+    ]);
+    const all = await doraMetrics(store.db, { from: march(1, 0), to: march(8, 0) });
+    expect(all.environments.map((e) => e.environment)).toEqual(['production', 'qa']);
+    const [production, qa] = all.environments;
+    // Lead times 60, 120 and 240 min: median 120, p90 = 120 + 0.8 × 120 (percentile_cont).
+    expect(production!.leadTimeMs).toMatchObject({ median: minutes(120), p90: minutes(216), count: 3 });
+    expect(production!.deployments).toBe(3);
+    expect(qa).toMatchObject({ deployments: 0, failedDeployments: 1, changeFailureRate: { rate: 1 } });
+    const one = await doraMetrics(store.db, { from: march(1, 0), to: march(8, 0), app: 'south' });
+    expect(one.environments[0]!.leadTimeMs).toMatchObject({ median: minutes(180), count: 2 });
+    expect((await doraMetrics(store.db, { from: march(8, 0), to: march(9, 0) })).environments).toEqual([]);
+  });
+
   it('computes build counts, duration percentiles, failure classes, tests and coverage drops by hand', async () => {
     const builds = await buildMetrics(store.db, { ...range, app: 'lib' });
     expect(builds).toMatchObject({ total: 6, succeeded: 3, failed: 3, successRate: 0.5 });
