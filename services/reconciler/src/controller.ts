@@ -24,6 +24,7 @@ export class Controller {
   readonly apps: ReadonlyMap<string, Application>;
   readonly drift: DriftWatcher | undefined;
   readonly engine: Omit<EngineDeps, 'publish'>;
+  readonly #stopping = new AbortController();
 
   constructor(private readonly deps: ControllerDeps) {
     this.apps = new Map(deps.apps.map((app) => [app.name, app]));
@@ -44,6 +45,7 @@ export class Controller {
       : undefined;
     this.engine = {
       ...deps,
+      stopping: this.#stopping.signal,
       onSyncing: (ask, active) => this.drift?.syncing(ask.app.name, ask.environment.name, active),
       onSynced: (ask, outcome) =>
         this.drift?.applied({
@@ -182,7 +184,9 @@ export class Controller {
     };
   }
 
+  /** Stops watching for drift and ends every health wait: their jobs are retried, nothing is reported. */
   stop(): void {
+    this.#stopping.abort();
     this.drift?.stop();
   }
 }

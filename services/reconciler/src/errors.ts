@@ -16,6 +16,16 @@ export const clusterUnavailable = (reason: string, cause?: unknown) =>
     cause,
   });
 
+/**
+ * The service is stopping (or the job was cancelled) while a sync waited for health: the outcome is
+ * not known, so no deploy event is published and the job is left to be retried.
+ */
+export const syncInterrupted = () =>
+  new AppError('GITOPS_RECONCILE_INTERRUPTED', 'the sync was interrupted while waiting for health', {
+    statusCode: 503,
+    retryable: true,
+  });
+
 /** Another field manager owns a field Git sets, and the application does not force conflicts. */
 export const applyConflict = (resource: string, managers: string[], message: string) =>
   new AppError(

@@ -1,3 +1,4 @@
+import { syncInterrupted } from '../errors.js';
 import { type Health, type HealthStatus, healthOf, worstOf } from '../health/health.js';
 import { type KubeObject, keyOf, refOf } from '../manifests/objects.js';
 import type { Cluster } from '../ports.js';
@@ -30,7 +31,9 @@ export async function currentHealth(cluster: Cluster, desired: readonly KubeObje
 
 /**
  * Waits until the objects are Healthy or one is Degraded; past `timeoutMs` (the progress deadline)
- * what is still Progressing or Missing counts as Degraded.
+ * what is still Progressing or Missing counts as Degraded. An abort (shutdown) is not a verdict on
+ * the rollout: it throws a retryable interruption, never Degraded (which would fail the deploy and
+ * could roll it back).
  */
 export async function waitHealthy(
   cluster: Cluster,
@@ -41,13 +44,25 @@ export async function waitHealthy(
   for (;;) {
     const report = await currentHealth(cluster, desired);
     if (report.health === 'Healthy' || report.health === 'Degraded') return report;
-    if (Date.now() >= deadline || signal?.aborted) {
+    if (signal?.aborted) throw syncInterrupted();
+    if (Date.now() >= deadline) {
       return {
         ...report,
         health: 'Degraded',
         message: `progress deadline of ${Math.round(timeoutMs / 1000)}s exceeded: ${report.message ?? report.health}`,
       };
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs, signal);
   }
 }
+
+const sleep = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });

@@ -29,6 +29,8 @@ export interface ReconcileDeps {
   healthTimeoutMs: number;
   healthPollMs: number;
   logger: Logger;
+  /** Aborted when the service stops: health waits end at once instead of holding the shutdown. */
+  stopping?: AbortSignal;
 }
 
 export interface SyncRequest {
@@ -169,7 +171,7 @@ export async function reconcile(
       ? await waitHealthy(cluster, state.desired, {
           timeoutMs: deps.healthTimeoutMs,
           pollMs: deps.healthPollMs,
-          ...signalOf(request),
+          ...signalOf(deps, request),
         })
       : await currentHealth(cluster, state.desired);
     return { ...state, noop: true, applied: [], pruned: [], unchanged, health, plan };
@@ -192,7 +194,7 @@ export async function reconcile(
   const health = await waitHealthy(cluster, state.desired, {
     timeoutMs: deps.healthTimeoutMs,
     pollMs: deps.healthPollMs,
-    ...signalOf(request),
+    ...signalOf(deps, request),
   });
   return {
     ...state,
@@ -205,6 +207,9 @@ export async function reconcile(
   };
 }
 
-const signalOf = (request: SyncRequest) => (request.signal ? { signal: request.signal } : {});
+const signalOf = (deps: ReconcileDeps, request: SyncRequest) => {
+  const signals = [request.signal, deps.stopping].filter((signal): signal is AbortSignal => !!signal);
+  return signals.length > 0 ? { signal: AbortSignal.any(signals) } : {};
+};
 
 export type { HealthStatus };

@@ -158,6 +158,21 @@ describe('a sync against the Kubernetes API double', () => {
     expect(harness.named('deploy.succeeded')).toHaveLength(0);
   });
 
+  it('ends a health wait at once when the service stops: no verdict, no deploy event, the job is retried', async () => {
+    const harness = await scope.start({
+      healthTimeoutMs: 60_000,
+      files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
+    });
+    const started = Date.now();
+    const sync = harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
+    await expect.poll(() => harness.named('deploy.started')).toHaveLength(1);
+    harness.controller.stop();
+    await expect(sync).rejects.toMatchObject({ code: 'GITOPS_RECONCILE_INTERRUPTED', retryable: true });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(harness.named('deploy.failed')).toHaveLength(0);
+    expect(harness.named('deploy.succeeded')).toHaveLength(0);
+  });
+
   it('reports Degraded at once when the controller says the rollout exceeded its deadline', async () => {
     const harness = await scope.start({
       files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
