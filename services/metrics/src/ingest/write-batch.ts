@@ -25,14 +25,14 @@ const defined = <T>(values: Array<T | undefined>) => values.filter((v): v is T =
 const INSERT_EVENTS = `
 insert into events (id, name, app, pipeline_id, environment, time, envelope)
 select x.id, x.name, x.app, x.pipeline_id, x.environment, x.time, x.envelope
-from jsonb_to_recordset($1::jsonb) as x(id text, name text, app text, pipeline_id text, environment text, time timestamptz, envelope jsonb)
+from json_to_recordset($1::json) as x(id text, name text, app text, pipeline_id text, environment text, time timestamptz, envelope jsonb)
 on conflict (id) do nothing
 returning id`;
 
 const UPSERT_PIPELINES = `
 insert into pipelines (pipeline_id, app, branch, commit, commit_time, pusher, started_at, updated_at, status, stage, digest)
 select x.pipeline_id, x.app, x.branch, x.commit, x.commit_time, x.pusher, x.started_at, x.at, x.status, x.stage, x.digest
-from jsonb_to_recordset($1::jsonb) as x(pipeline_id text, app text, branch text, commit text, commit_time timestamptz, pusher text, started_at timestamptz, at timestamptz, status text, stage text, digest text)
+from json_to_recordset($1::json) as x(pipeline_id text, app text, branch text, commit text, commit_time timestamptz, pusher text, started_at timestamptz, at timestamptz, status text, stage text, digest text)
 on conflict (pipeline_id) do update set
   branch = coalesce(pipelines.branch, excluded.branch),
   commit = coalesce(pipelines.commit, excluded.commit),
@@ -47,7 +47,7 @@ on conflict (pipeline_id) do update set
 const UPSERT_STAGES = `
 insert into stages (pipeline_id, stage, environment, started_at, ended_at, outcome, detail)
 select x.pipeline_id, x.stage, x.environment, x.started_at, x.ended_at, x.outcome, coalesce(x.detail, '{}')
-from jsonb_to_recordset($1::jsonb) as x(pipeline_id text, stage text, environment text, started_at timestamptz, ended_at timestamptz, outcome text, detail jsonb)
+from json_to_recordset($1::json) as x(pipeline_id text, stage text, environment text, started_at timestamptz, ended_at timestamptz, outcome text, detail jsonb)
 on conflict (pipeline_id, stage, environment) do update set
   started_at = least(stages.started_at, excluded.started_at),
   ended_at = greatest(stages.ended_at, excluded.ended_at),
@@ -59,7 +59,7 @@ on conflict (pipeline_id, stage, environment) do update set
 
 const UPSERT_BUILDS = `
 insert into builds (pipeline_id, app, branch, started_at, finished_at, outcome, duration_ms, reason, tests_total, tests_failed, tests_skipped, coverage)
-select * from jsonb_to_recordset($1::jsonb) as x(pipeline_id text, app text, branch text, started_at timestamptz, finished_at timestamptz, outcome text, duration_ms float8, reason text, tests_total int, tests_failed int, tests_skipped int, coverage float8)
+select * from json_to_recordset($1::json) as x(pipeline_id text, app text, branch text, started_at timestamptz, finished_at timestamptz, outcome text, duration_ms float8, reason text, tests_total int, tests_failed int, tests_skipped int, coverage float8)
 on conflict (pipeline_id) do update set
   branch = coalesce(builds.branch, excluded.branch),
   started_at = least(builds.started_at, excluded.started_at),
@@ -76,7 +76,7 @@ on conflict (pipeline_id) do update set
 const INSERT_DEPLOYMENTS = `
 insert into deployments (id, pipeline_id, app, environment, outcome, finished_at, commit, config_commit, trigger, image, lead_ms)
 select x.*, case when x.outcome = 'succeeded' then ms(x.finished_at) - ms(p.commit_time) end
-from jsonb_to_recordset($1::jsonb) as x(id text, pipeline_id text, app text, environment text, outcome text, finished_at timestamptz, commit text, config_commit text, trigger text, image text)
+from json_to_recordset($1::json) as x(id text, pipeline_id text, app text, environment text, outcome text, finished_at timestamptz, commit text, config_commit text, trigger text, image text)
 left join pipelines p on p.pipeline_id = x.pipeline_id
 on conflict (id) do nothing
 returning app, environment, lead_ms as ms`;
@@ -86,7 +86,7 @@ returning app, environment, lead_ms as ms`;
 const MARK_ROLLED_BACK = `
 with marked as (
   update deployments d set rolled_back = true
-  from jsonb_to_recordset($1::jsonb) as x(app text, environment text, "from" text)
+  from json_to_recordset($1::json) as x(app text, environment text, "from" text)
   where d.app = x.app and d.environment = x.environment and d.config_commit = x."from" and d.outcome = 'succeeded'
   returning d.app, d.environment, d.finished_at
 )
@@ -108,7 +108,7 @@ where d.id = any($1::text[]) and d.rework <> (d.outcome = 'succeeded' and (d.tri
 const INSERT_AUDIT = `
 insert into audit (seq, at, app, pipeline_id, kind, actor, event_id, details, prev_hash, hash)
 select x.seq, x.at, x.app, x."pipelineId", x.kind, x.actor, x."eventId", x.details, x."prevHash", x.hash
-from jsonb_to_recordset($1::jsonb) as x(seq bigint, at timestamptz, app text, "pipelineId" text, kind text, actor text, "eventId" text, details jsonb, "prevHash" text, hash text)`;
+from json_to_recordset($1::json) as x(seq bigint, at timestamptz, app text, "pipelineId" text, kind text, actor text, "eventId" text, details jsonb, "prevHash" text, hash text)`;
 
 const eventRow = ({ name, event }: AnyEvent) => ({
   id: event.id,
@@ -128,14 +128,42 @@ export interface BatchResult {
   leadTimes: Array<{ app: string; environment: string; ms: number }>;
 }
 
-async function upsert<T>(tx: Sql, statement: string, rows: unknown[]): Promise<T[]> {
-  return rows.length > 0 ? tx.query<T>(statement, [json(rows)]) : [];
+async function upsert<T>(tx: Sql, statement: string, rows: string | undefined): Promise<T[]> {
+  return rows ? tx.query<T>(statement, [rows]) : [];
+}
+
+const stageKey = (s: { pipeline_id: string; stage: string; environment: string }) =>
+  `${s.pipeline_id}\n${s.stage}\n${s.environment}`;
+
+const jsonOrNone = (rows: unknown[]) => (rows.length > 0 ? json(rows) : undefined);
+
+/**
+ * The derived rows and chained ledger records of `stored` (events new to the store), after `head`,
+ * serialized for their statements (undefined: none).
+ */
+function derive(stored: AnyEvent[], head: { seq: number; hash: string }) {
+  const facts = stored.map(factsOf);
+  const deployments = defined(facts.map((f) => f.deployment));
+  const records = chain(head, defined(stored.map(auditEntryOf)));
+  return {
+    facts,
+    pipelines: jsonOrNone(foldBy(defined(facts.map((f) => f.pipeline)), (p) => p.pipeline_id, mergePipeline)),
+    stages: jsonOrNone(foldBy(defined(facts.map((f) => f.stage)), stageKey, mergeStage)),
+    builds: jsonOrNone(foldBy(defined(facts.map((f) => f.build)), (b) => b.pipeline_id, mergeBuild)),
+    deploymentIds: deployments.map((d) => d.id),
+    deployments: jsonOrNone(deployments),
+    rollbacks: jsonOrNone(defined(facts.map((f) => f.rollback))),
+    audit: jsonOrNone(records),
+    last: records[records.length - 1],
+  };
 }
 
 /**
  * Stores a batch in one transaction: the raw events (a replayed id is skipped), then the derived
  * rows and ledger records of the new ones only, so a redelivered batch changes nothing. Writers are
  * serialized on the ledger head, which keeps the ledger one chain and event seqs in commit order.
+ * The derived rows and the chain are computed while PostgreSQL inserts the raw events (the other
+ * core), on the bet that every event is new; a batch with replays is derived again from the new ones.
  */
 export function writeBatch(db: Sql, batch: AnyEvent[]): Promise<BatchResult> {
   // One serialization of the batch; checked for NUL as a whole (almost never there).
@@ -146,37 +174,35 @@ export function writeBatch(db: Sql, batch: AnyEvent[]): Promise<BatchResult> {
     const [head] = await tx.query<{ seq: number; hash: string }>(
       'select seq::float8 as seq, hash from ledger_head where id = 1 for update',
     );
-    const fresh = new Set((await tx.query<{ id: string }>(INSERT_EVENTS, [rows])).map((row) => row.id));
-    const stored = events.filter((e) => fresh.delete(e.event.id));
-    const facts = stored.map(factsOf);
-    const pipelines = foldBy(defined(facts.map((f) => f.pipeline)), (p) => p.pipeline_id, mergePipeline);
-    await upsert(tx, UPSERT_PIPELINES, pipelines);
-    const stageKey = (s: { pipeline_id: string; stage: string; environment: string }) =>
-      `${s.pipeline_id}\n${s.stage}\n${s.environment}`;
-    await upsert(tx, UPSERT_STAGES, foldBy(defined(facts.map((f) => f.stage)), stageKey, mergeStage));
-    await upsert(
-      tx,
-      UPSERT_BUILDS,
-      foldBy(defined(facts.map((f) => f.build)), (b) => b.pipeline_id, mergeBuild),
-    );
-    const deployments = defined(facts.map((f) => f.deployment));
-    const inserted = await upsert<{ app: string; environment: string; ms: number | null }>(
-      tx,
-      INSERT_DEPLOYMENTS,
-      deployments,
-    );
-    const rollbacks = defined(facts.map((f) => f.rollback));
-    const following =
-      rollbacks.length > 0 ? await tx.query<{ id: string | null }>(MARK_ROLLED_BACK, [json(rollbacks)]) : [];
-    const reworkIds = [...deployments.map((d) => d.id), ...defined(following.map((f) => f.id ?? undefined))];
-    if (reworkIds.length > 0) await tx.query(SET_REWORK, [reworkIds]);
-    const records = chain(head!, defined(stored.map(auditEntryOf)));
-    if (records.length > 0) {
-      await upsert(tx, INSERT_AUDIT, records);
-      const last = records[records.length - 1]!;
-      await tx.query('update ledger_head set seq = $1, hash = $2 where id = 1', [last.seq, last.hash]);
+    const inserting = tx.query<{ id: string }>(INSERT_EVENTS, [rows]);
+    let speculated: ReturnType<typeof derive>;
+    try {
+      speculated = derive(events, head!);
+    } finally {
+      await inserting.catch(() => undefined);
     }
+    const fresh = new Set((await inserting).map((row) => row.id));
+    const stored = events.filter((e) => fresh.delete(e.event.id));
+    const derived = stored.length === events.length ? speculated : derive(stored, head!);
+    // Sent back to back, without waiting for each (one connection runs them in this order):
+    // deployments read the pipelines' commit times written before them.
+    const last = derived.last;
+    const [, , , inserted, following] = await Promise.all([
+      upsert(tx, UPSERT_PIPELINES, derived.pipelines),
+      upsert(tx, UPSERT_STAGES, derived.stages),
+      upsert(tx, UPSERT_BUILDS, derived.builds),
+      upsert<{ app: string; environment: string; ms: number | null }>(
+        tx,
+        INSERT_DEPLOYMENTS,
+        derived.deployments,
+      ),
+      upsert<{ id: string | null }>(tx, MARK_ROLLED_BACK, derived.rollbacks),
+      upsert(tx, INSERT_AUDIT, derived.audit),
+      last && tx.query('update ledger_head set seq = $1, hash = $2 where id = 1', [last.seq, last.hash]),
+    ]);
+    const reworkIds = [...derived.deploymentIds, ...defined(following.map((f) => f.id ?? undefined))];
+    if (reworkIds.length > 0) await tx.query(SET_REWORK, [reworkIds]);
     const leadTimes = inserted.filter((d): d is BatchResult['leadTimes'][number] => d.ms !== null);
-    return { stored, facts, leadTimes };
+    return { stored, facts: derived.facts, leadTimes };
   });
 }
