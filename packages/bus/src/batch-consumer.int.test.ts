@@ -1,57 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { STREAM_NAME, subjectFor } from '@gitops/contracts';
-import {
-  type Inspector,
-  type NatsServer,
-  inspect,
-  sourceReceived,
-  startNatsServer,
-  testLogger,
-  uniqueApp,
-} from '@gitops/testing';
+import { sourceReceived, uniqueApp } from '@gitops/testing';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Bus, connectBus } from './bus.js';
+import { describe, expect, it } from 'vitest';
 import { DeadLetterHeaders, deadLetterSubject } from './names.js';
+import { busScope } from './test/bus-scope.js';
 import { DEAD_LETTER_STREAM } from './topology.js';
 
 describe('bus.consumeBatches', () => {
-  let nats: NatsServer;
-  let look: Inspector;
-  const buses: Bus[] = [];
-  const open = async () => {
-    const bus = await connectBus({
-      servers: [nats.url],
-      name: 'test',
-      logger: testLogger(),
-      reconnectTimeWaitMs: 100,
-    });
-    buses.push(bus);
-    return bus;
-  };
-  const settled = (durable: string) =>
-    vi.waitFor(async () => {
-      const info = await look.jsm.consumers.info(STREAM_NAME, durable);
-      expect(info.num_pending + info.num_ack_pending).toBe(0);
-    });
-
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    await (await open()).provision();
-    look = await inspect(nats.url);
-  });
-  afterEach(async () => {
-    await Promise.all(buses.splice(0).map((bus) => bus.close()));
-  });
-  afterAll(async () => {
-    await look?.close();
-    await nats?.dispose();
-  });
+  const scope = busScope();
 
   it('hands events over in batches of at most maxBatch, in stream order, and acks them', async () => {
     const app = uniqueApp();
-    const bus = await open();
+    const bus = await scope.open();
     const events = Array.from({ length: 25 }, () => sourceReceived(app));
     for (const event of events) await bus.publish(event);
     const batches: string[][] = [];
@@ -62,14 +24,14 @@ describe('bus.consumeBatches', () => {
         batches.push(batch.map((item) => item.event.event.id));
       },
     );
-    await settled(durable);
+    await scope.settled(durable);
     expect(batches.flat()).toEqual(events.map((event) => event.id));
     expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThanOrEqual(10);
   });
 
   it('redelivers a whole batch whose handler failed, and acks nothing of it before', async () => {
     const app = uniqueApp();
-    const bus = await open();
+    const bus = await scope.open();
     const events = [sourceReceived(app), sourceReceived(app)];
     for (const event of events) await bus.publish(event);
     const durable = `test-${randomUUID()}`;
@@ -81,21 +43,21 @@ describe('bus.consumeBatches', () => {
       async (batch) => {
         calls += 1;
         if (calls === 1) {
-          unackedAtFailure = (await look.jsm.consumers.info(STREAM_NAME, durable)).num_ack_pending;
+          unackedAtFailure = (await scope.look.jsm.consumers.info(STREAM_NAME, durable)).num_ack_pending;
           throw new Error('store down');
         }
         seen.push(...batch.map((item) => item.event.event.id));
       },
     );
-    await settled(durable);
+    await scope.settled(durable);
     expect(unackedAtFailure).toBe(2);
     expect(seen.sort()).toEqual(events.map((event) => event.id).sort());
   });
 
   it('dead-letters a message that is not an event and hands over the rest', async () => {
     const app = uniqueApp();
-    const bus = await open();
-    const nc = await connect({ servers: nats.url });
+    const bus = await scope.open();
+    const nc = await connect({ servers: scope.nats.url });
     await jetstream(nc).publish(subjectFor(app, 'source.received'), 'not json');
     await nc.close();
     const event = sourceReceived(app);
@@ -108,14 +70,14 @@ describe('bus.consumeBatches', () => {
         seen.push(...batch.map((item) => item.event.event.id));
       },
     );
-    await settled(durable);
+    await scope.settled(durable);
     expect(seen).toEqual([event.id]);
-    expect(await look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM)).toBeTruthy();
+    expect(await scope.look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM)).toBeTruthy();
   });
 
   it('dead-letters the items a handler rejects, with the reason, and acks the rest', async () => {
     const app = uniqueApp();
-    const bus = await open();
+    const bus = await scope.open();
     const events = [sourceReceived(app), sourceReceived(app), sourceReceived(app)];
     for (const event of events) await bus.publish(event);
     const durable = `test-${randomUUID()}`;
@@ -128,9 +90,9 @@ describe('bus.consumeBatches', () => {
         return { rejected: refused.map((item) => ({ item, error: new Error('value out of range') })) };
       },
     );
-    await settled(durable);
+    await scope.settled(durable);
     expect(seen).toEqual(events.map((event) => event.id));
-    const parked = await look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM);
+    const parked = await scope.look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM);
     expect(JSON.parse(new TextDecoder().decode(parked!.data)).id).toBe(events[1]!.id);
     expect(parked!.header?.get(DeadLetterHeaders.reason)).toBe('dropped');
     expect(parked!.header?.get(DeadLetterHeaders.error)).toContain('value out of range');

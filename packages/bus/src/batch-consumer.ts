@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type AnyEvent, STREAM_NAME, decodeEvent } from '@gitops/contracts';
 import { describeError } from '@gitops/errors';
 import type { Logger } from '@gitops/telemetry';
@@ -8,6 +7,7 @@ import { consumerSpec, withDefaults } from './consume-options.js';
 import { deadLetter } from './dead-letter.js';
 import type { DeadLetterReason } from './names.js';
 import { ensureConsumer } from './provision.js';
+import { consumeResuming } from './resume.js';
 
 export interface BatchConsumeOptions {
   /** The durable consumer (created at start, or updated, like `consume`'s). */
@@ -51,8 +51,6 @@ export interface BatchConsumerDeps {
   jsm: JetStreamManager;
   logger: Logger;
 }
-
-const RESUME_DELAY_MS = 1000;
 
 /**
  * A durable pull consumer that hands messages over in batches, one batch at a time, and acks a
@@ -109,19 +107,15 @@ export class BatchConsumer {
     });
   }
 
-  async #run(): Promise<void> {
-    const { signal } = this.#stopping;
-    let first = true;
-    while (!signal.aborted && !this.deps.nc.isClosed()) {
-      try {
-        if (!first) await this.#ensure();
-        first = false;
-        await this.#consume();
-      } catch (err) {
-        if (!signal.aborted) this.deps.logger.warn({ err }, 'batch consumer interrupted; resuming');
-      }
-      await sleep(RESUME_DELAY_MS, undefined, { signal }).catch(() => undefined);
-    }
+  #run(): Promise<void> {
+    return consumeResuming({
+      signal: this.#stopping.signal,
+      isClosed: () => this.deps.nc.isClosed(),
+      ensure: () => this.#ensure(),
+      consume: () => this.#consume(),
+      logger: this.deps.logger,
+      what: 'batch consumer',
+    });
   }
 
   async #consume(): Promise<void> {

@@ -3,38 +3,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { STREAM_NAME, subjectFilter, subjectFor } from '@gitops/contracts';
 import { AppError } from '@gitops/errors';
 import { createMetrics } from '@gitops/telemetry';
-import {
-  type Inspector,
-  type NatsServer,
-  inspect,
-  sourceReceived,
-  startNatsServer,
-  testLogger,
-  uniqueApp,
-} from '@gitops/testing';
+import { sourceReceived, uniqueApp } from '@gitops/testing';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Bus, type BusOptions, connectBus } from './bus.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { ConsumeOptions, Delivery } from './consume-options.js';
 import { DeadLetterHeaders, deadLetterSubject } from './names.js';
+import { busScope } from './test/bus-scope.js';
 import { DEAD_LETTER_STREAM } from './topology.js';
 
 describe('bus.consume', () => {
-  let nats: NatsServer;
-  let look: Inspector;
-  const buses: Bus[] = [];
-  const open = async (options: Partial<BusOptions> = {}) => {
-    const bus = await connectBus({
-      servers: [nats.url],
-      name: 'test',
-      logger: testLogger(),
-      reconnectTimeWaitMs: 100,
-      ...options,
-    });
-    buses.push(bus);
-    return bus;
-  };
+  const scope = busScope();
+  const open = scope.open;
   /** A consumer of one fresh app's source.received events, retrying fast. */
   const scenario = () => {
     const app = uniqueApp();
@@ -47,26 +27,8 @@ describe('bus.consume', () => {
     };
     return { app, options, subject: subjectFor(app, 'source.received') };
   };
-  const settled = (durable: string) =>
-    vi.waitFor(async () => {
-      const info = await look.jsm.consumers.info(STREAM_NAME, durable);
-      expect(info.num_pending + info.num_ack_pending).toBe(0);
-    });
   const deadLetter = (durable: string) =>
-    vi.waitFor(() => look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM), { timeout: 5000 });
-
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    await (await open()).provision();
-    look = await inspect(nats.url);
-  });
-  afterEach(async () => {
-    await Promise.all(buses.splice(0).map((bus) => bus.close()));
-  });
-  afterAll(async () => {
-    await look?.close();
-    await nats?.dispose();
-  });
+    vi.waitFor(() => scope.look.last(deadLetterSubject(durable), DEAD_LETTER_STREAM), { timeout: 5000 });
 
   it('hands a decoded event to the handler and acks it', async () => {
     const { app, options } = scenario();
@@ -76,7 +38,7 @@ describe('bus.consume', () => {
     await bus.consume(options, async (delivery) => void seen.push(delivery));
     const event = sourceReceived(app);
     await bus.publish(event);
-    await settled(options.durable);
+    await scope.settled(options.durable);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ event: { name: 'source.received', event }, deliveryCount: 1 });
     const consumed = await metrics.eventsConsumed.get();
@@ -98,7 +60,7 @@ describe('bus.consume', () => {
       { ...options, startLookbackMs: 600 },
       async ({ event }) => void seen.push(event.event.id),
     );
-    await settled(options.durable);
+    await scope.settled(options.durable);
     expect(seen).toEqual([recent.id]);
   });
 
@@ -109,7 +71,7 @@ describe('bus.consume', () => {
     const handle = await first.consume(options, async ({ event }) => void handled.push(event.event.id));
     const before = sourceReceived(app);
     await first.publish(before);
-    await settled(options.durable);
+    await scope.settled(options.durable);
     await handle.stop();
     const after = sourceReceived(app);
     await first.publish(after);
@@ -117,9 +79,9 @@ describe('bus.consume', () => {
       { ...options, ackWaitMs: 45_000 },
       async ({ event }) => void handled.push(event.event.id),
     );
-    await settled(options.durable);
+    await scope.settled(options.durable);
     expect(handled).toEqual([before.id, after.id]);
-    expect((await look.jsm.consumers.info(STREAM_NAME, options.durable)).config.ack_wait).toBe(
+    expect((await scope.look.jsm.consumers.info(STREAM_NAME, options.durable)).config.ack_wait).toBe(
       45_000_000_000,
     );
   });
@@ -133,7 +95,7 @@ describe('bus.consume', () => {
     );
     const event = sourceReceived(app);
     await replicas[0]!.publish(event);
-    await settled(options.durable);
+    await scope.settled(options.durable);
     expect(handled).toEqual([event.id]);
   });
 
@@ -147,8 +109,8 @@ describe('bus.consume', () => {
     });
     await bus.publish(sourceReceived(app));
     await vi.waitFor(() => expect(deliveries).toEqual([1, 2, 3]));
-    await settled(options.durable);
-    expect(await look.count(deadLetterSubject(options.durable), DEAD_LETTER_STREAM)).toBe(0);
+    await scope.settled(options.durable);
+    expect(await scope.look.count(deadLetterSubject(options.durable), DEAD_LETTER_STREAM)).toBe(0);
   });
 
   it('dead-letters a payload that is not an event, with its data, subject and reason', async () => {
@@ -156,7 +118,7 @@ describe('bus.consume', () => {
     const bus = await open();
     const handler = vi.fn(async () => undefined);
     await bus.consume(options, handler);
-    const nc = await connect({ servers: nats.url });
+    const nc = await connect({ servers: scope.nats.url });
     await jetstream(nc).publish(subject, 'not json at all');
     await nc.close();
     const parked = await deadLetter(options.durable);
@@ -164,7 +126,7 @@ describe('bus.consume', () => {
     expect(parked.header.get(DeadLetterHeaders.reason)).toBe('invalid-payload');
     expect(parked.header.get(DeadLetterHeaders.subject)).toBe(subject);
     expect(parked.header.get(DeadLetterHeaders.error)).toMatch(/not JSON/);
-    await settled(options.durable);
+    await scope.settled(options.durable);
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -182,7 +144,7 @@ describe('bus.consume', () => {
     expect(parked.header.get(DeadLetterHeaders.deliveries)).toBe('3');
     expect(parked.header.get(DeadLetterHeaders.error)).toBe('registry timed out');
     expect(JSON.parse(Buffer.from(parked.data).toString())).toEqual(event);
-    await settled(options.durable);
+    await scope.settled(options.durable);
     expect(handler).toHaveBeenCalledTimes(3);
   });
 
@@ -216,7 +178,7 @@ describe('bus.consume', () => {
     const events = Array.from({ length: 20 }, () => sourceReceived(app));
     await Promise.all(events.map((event) => publisher.publish(event)));
     await vi.waitFor(() => expect(handled.size).toBe(20), { timeout: 10_000 });
-    await settled(options.durable);
+    await scope.settled(options.durable);
     expect([...handled.values()].every((count) => count === 1)).toBe(true);
     expect(byReplica.every((count) => count > 0)).toBe(true);
   });
@@ -229,7 +191,7 @@ describe('bus.consume', () => {
     const before = sourceReceived(app);
     await bus.publish(before);
     await vi.waitFor(() => expect(seen).toEqual([before.id]));
-    await nats.restart();
+    await scope.nats.restart();
     const after = sourceReceived(app);
     await vi.waitFor(() => bus.publish(after, { timeoutMs: 500 }), { timeout: 10_000, interval: 100 });
     await vi.waitFor(() => expect(seen).toContain(after.id), { timeout: 10_000 });
@@ -254,7 +216,7 @@ describe('bus.consume', () => {
     await running;
     await bus.close();
     expect(finished).toBe(true);
-    await settled(options.durable);
+    await scope.settled(options.durable);
   });
 
   it('stops promptly even when stopped right after it started', async () => {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { STREAM_NAME } from '@gitops/contracts';
 import type { ConsumerMessages, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -13,13 +12,12 @@ import {
 import { trackConsumerPending } from './consumer-metrics.js';
 import { Deliverer, type DelivererDeps } from './deliver.js';
 import { ensureConsumer } from './provision.js';
+import { consumeResuming } from './resume.js';
 
 export interface ConsumerDeps extends DelivererDeps {
   nc: NatsConnection;
   jsm: JetStreamManager;
 }
-
-const RESUME_DELAY_MS = 1000;
 
 /** A durable pull consumer that survives bad messages, failing handlers and NATS restarts. */
 export class ConsumerLoop implements ConsumerHandle {
@@ -68,20 +66,15 @@ export class ConsumerLoop implements ConsumerHandle {
     });
   }
 
-  // consume() itself resumes across reconnects; this loop covers what ends it (a deleted consumer).
-  async #run(): Promise<void> {
-    const { signal } = this.#stopping;
-    let first = true;
-    while (!signal.aborted && !this.deps.nc.isClosed()) {
-      try {
-        if (!first) await this.#ensure();
-        first = false;
-        await this.#consume();
-      } catch (err) {
-        if (!signal.aborted) this.deps.logger.warn({ err }, 'consumer interrupted; resuming');
-      }
-      await sleep(RESUME_DELAY_MS, undefined, { signal }).catch(() => undefined);
-    }
+  #run(): Promise<void> {
+    return consumeResuming({
+      signal: this.#stopping.signal,
+      isClosed: () => this.deps.nc.isClosed(),
+      ensure: () => this.#ensure(),
+      consume: () => this.#consume(),
+      logger: this.deps.logger,
+      what: 'consumer',
+    });
   }
 
   async #consume(): Promise<void> {
