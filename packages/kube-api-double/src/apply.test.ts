@@ -1,35 +1,20 @@
 import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type KubeApiDouble, startKubeApiDouble } from './double.js';
-import { at, clientsFor, deployment } from './test/client.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { at, deployment, doubleScope } from './test/client.js';
+
+const scope = doubleScope();
+const apply = scope.apply;
 
 const ref = (name: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name });
-let double: KubeApiDouble;
-let client: ReturnType<typeof clientsFor>;
 
-beforeAll(async () => {
-  double = await startKubeApiDouble({ namespaces: ['shop'] });
-  client = clientsFor(double);
-});
-afterAll(() => double.stop());
-beforeEach(() => double.resetRequests());
-
-const apply = (obj: object, options: { manager?: string; force?: boolean; dryRun?: boolean } = {}) =>
-  client.objects.patch(
-    obj as KubernetesObject,
-    undefined,
-    options.dryRun ? 'All' : undefined,
-    options.manager ?? 'gitops-reconciler',
-    options.force,
-    PatchStrategy.ServerSideApply,
-  );
+beforeEach(() => scope.double.resetRequests());
 
 describe('server-side apply through the real client-node', () => {
   it('creates on apply, with server metadata, defaults and an Apply managedFields entry', async () => {
     const created = await apply(deployment('web'));
     expect(created.metadata?.uid).toBeTruthy();
     expect(created.metadata?.generation).toBe(1);
-    const live = double.get(ref('web'))!;
+    const live = scope.double.get(ref('web'))!;
     expect(live.metadata.resourceVersion).toBe(created.metadata?.resourceVersion);
     expect(live.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 });
     const [entry] = live.metadata.managedFields!;
@@ -50,14 +35,14 @@ describe('server-side apply through the real client-node', () => {
     expect(container).toMatchObject({ '.': {}, 'f:image': {}, 'f:name': {} });
     expect(at(container, 'f:ports', 'k:{"containerPort":8080,"protocol":"TCP"}')).toMatchObject({ '.': {} });
     expect(at(entry!.fieldsV1, 'f:spec', 'f:replicas')).toBeUndefined();
-    expect(double.counts()).toMatchObject({ writes: 1 });
+    expect(scope.double.counts()).toMatchObject({ writes: 1 });
   });
 
   it('an identical apply changes nothing: same resourceVersion and generation', async () => {
-    const before = double.get(ref('web'))!;
+    const before = scope.double.get(ref('web'))!;
     const again = await apply(deployment('web'));
     expect(again.metadata?.resourceVersion).toBe(before.metadata.resourceVersion);
-    expect(double.get(ref('web'))).toEqual(before);
+    expect(scope.double.get(ref('web'))).toEqual(before);
   });
 
   it('a spec change moves generation; a label change does not', async () => {
@@ -75,14 +60,14 @@ describe('server-side apply through the real client-node', () => {
   it('removes fields dropped from the config that nobody else owns', async () => {
     await apply(deployment('trim', 'nginx:1', { replicas: 3, minReadySeconds: 5 }));
     await apply(deployment('trim', 'nginx:1', { replicas: 3 }));
-    const live = double.get(ref('trim'))!;
+    const live = scope.double.get(ref('trim'))!;
     expect(live.spec).not.toHaveProperty('minReadySeconds');
     expect(at(live, 'spec', 'replicas')).toBe(3);
   });
 
   it('answers 409 Conflict naming the other manager and field, and takes the field over with force', async () => {
     await apply(deployment('shared', 'nginx:1', { replicas: 2 }));
-    double.edit(ref('shared'), (obj) => {
+    scope.double.edit(ref('shared'), (obj) => {
       (obj.spec as { replicas: number }).replicas = 5;
     });
     const error = await apply(deployment('shared', 'nginx:1', { replicas: 2 })).catch((e) => e);
@@ -97,39 +82,39 @@ describe('server-side apply through the real client-node', () => {
       },
     ]);
     expect(status.message).toContain('conflict with "kubectl-edit"');
-    expect(at(double.get(ref('shared')), 'spec', 'replicas')).toBe(5);
+    expect(at(scope.double.get(ref('shared')), 'spec', 'replicas')).toBe(5);
 
     const forced = await apply(deployment('shared', 'nginx:1', { replicas: 2 }), { force: true });
     expect(at(forced, 'spec', 'replicas')).toBe(2);
-    const managers = double.get(ref('shared'))!.metadata.managedFields!.map((m) => m.manager);
+    const managers = scope.double.get(ref('shared'))!.metadata.managedFields!.map((m) => m.manager);
     expect(managers).toEqual(['gitops-reconciler']);
   });
 
   it('shares a field with the same value without conflict', async () => {
     await apply(deployment('same', 'nginx:1', { replicas: 2 }));
     await apply(deployment('same', 'nginx:1', { replicas: 2 }), { manager: 'other-tool' });
-    const managers = double.get(ref('same'))!.metadata.managedFields!.map((m) => m.manager);
+    const managers = scope.double.get(ref('same'))!.metadata.managedFields!.map((m) => m.manager);
     expect(managers).toEqual(['gitops-reconciler', 'other-tool']);
   });
 
   it('dryRun=All computes and answers but stores nothing and emits no write', async () => {
-    const before = double.resourceVersion();
+    const before = scope.double.resourceVersion();
     const answer = await apply(deployment('dry'), { dryRun: true });
     expect(answer.metadata?.name).toBe('dry');
     expect(at(answer, 'spec', 'replicas')).toBe(1);
-    expect(double.get(ref('dry'))).toBeUndefined();
-    expect(double.resourceVersion()).toBe(before);
+    expect(scope.double.get(ref('dry'))).toBeUndefined();
+    expect(scope.double.resourceVersion()).toBe(before);
     const conflict = await apply(deployment('shared', 'nginx:1', { replicas: 9 }), {
       manager: 'x',
       dryRun: true,
     }).catch((e) => e);
     expect(conflict.code).toBe(409);
-    expect(double.counts()).toMatchObject({ writes: 0 });
-    expect(double.requests.filter((r) => r.verb === 'patch').every((r) => r.dryRun)).toBe(true);
+    expect(scope.double.counts()).toMatchObject({ writes: 0 });
+    expect(scope.double.requests.filter((r) => r.verb === 'patch').every((r) => r.dryRun)).toBe(true);
   });
 
   it('requires a fieldManager and a namespace that exists', async () => {
-    const noManager = await client.objects
+    const noManager = await scope.client.objects
       .patch(
         deployment('x') as KubernetesObject,
         undefined,
@@ -151,11 +136,11 @@ describe('server-side apply through the real client-node', () => {
 
   it('never sets status from an applied manifest of a type with a status subresource', async () => {
     await apply({ ...deployment('st'), status: { replicas: 42 } });
-    expect(double.get(ref('st'))!.status).toBeUndefined();
-    double.setStatus(ref('st'), { observedGeneration: 1, replicas: 1 });
-    const live = double.get(ref('st'))!;
+    expect(scope.double.get(ref('st'))!.status).toBeUndefined();
+    scope.double.setStatus(ref('st'), { observedGeneration: 1, replicas: 1 });
+    const live = scope.double.get(ref('st'))!;
     expect(live.metadata.generation).toBe(1);
     await apply(deployment('st'));
-    expect(double.get(ref('st'))!.status).toEqual({ observedGeneration: 1, replicas: 1 });
+    expect(scope.double.get(ref('st'))!.status).toEqual({ observedGeneration: 1, replicas: 1 });
   });
 });

@@ -1,10 +1,9 @@
 import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type KubeApiDouble, startKubeApiDouble } from './double.js';
-import { at, clientsFor, deployment } from './test/client.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { at, clientsFor, deployment, doubleScope } from './test/client.js';
 
-let double: KubeApiDouble;
-let client: ReturnType<typeof clientsFor>;
+const scope = doubleScope();
+const apply = scope.apply;
 
 const crd = {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -26,22 +25,7 @@ const crd = {
   },
 };
 
-beforeAll(async () => {
-  double = await startKubeApiDouble({ namespaces: ['shop'] });
-  client = clientsFor(double);
-});
-afterAll(() => double.stop());
-beforeEach(() => double.resetRequests());
-
-const apply = (obj: object, manager = 'gitops-reconciler') =>
-  client.objects.patch(
-    obj as KubernetesObject,
-    undefined,
-    undefined,
-    manager,
-    false,
-    PatchStrategy.ServerSideApply,
-  );
+beforeEach(() => scope.double.resetRequests());
 
 describe('discovery', () => {
   it('serves version, core and group resource lists', async () => {
@@ -51,7 +35,7 @@ describe('discovery', () => {
       groups: { name: string }[];
     };
     const json = async (path: string) =>
-      (await (await fetch(`${double.url}${path}`, { headers })).json()) as Discovery;
+      (await (await fetch(`${scope.double.url}${path}`, { headers })).json()) as Discovery;
     const version = await json('/version');
     expect(version).toMatchObject({ major: '1', minor: '32' });
     const apps = await json('/apis/apps/v1');
@@ -77,11 +61,11 @@ describe('discovery', () => {
     expect(core.resources.find((r) => r.kind === 'Namespace')).toMatchObject({
       namespaced: false,
     });
-    expect(double.counts()).toEqual({ reads: 0, writes: 0, watches: 0, discovery: 4 });
+    expect(scope.double.counts()).toEqual({ reads: 0, writes: 0, watches: 0, discovery: 4 });
   });
 
   it('refuses requests without the token', async () => {
-    const response = await fetch(`${double.url}/api/v1/namespaces`);
+    const response = await fetch(`${scope.double.url}/api/v1/namespaces`);
     expect(response.status).toBe(401);
   });
 
@@ -94,7 +78,7 @@ describe('discovery', () => {
     };
     await expect(apply(widget)).rejects.toThrow(/example.com\/v1\/Widget/);
     await apply(crd);
-    const established = double.get({
+    const established = scope.double.get({
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
       name: crd.metadata.name,
@@ -102,7 +86,7 @@ describe('discovery', () => {
     expect(at(established, 'status', 'conditions')).toContainEqual(
       expect.objectContaining({ type: 'Established', status: 'True' }),
     );
-    const fresh = clientsFor(double);
+    const fresh = clientsFor(scope.double);
     const created = await fresh.objects.patch(
       widget as KubernetesObject,
       undefined,
@@ -129,7 +113,7 @@ describe('CRD removal', () => {
       },
     };
     await apply(gadgets);
-    const fresh = clientsFor(double);
+    const fresh = clientsFor(scope.double);
     const gadget = {
       apiVersion: 'example.com/v1',
       kind: 'Gadget',
@@ -145,16 +129,18 @@ describe('CRD removal', () => {
       PatchStrategy.ServerSideApply,
     );
     expect(
-      double.get({ apiVersion: 'example.com/v1', kind: 'Gadget', name: 'g' })?.metadata,
+      scope.double.get({ apiVersion: 'example.com/v1', kind: 'Gadget', name: 'g' })?.metadata,
     ).not.toHaveProperty('namespace');
     await fresh.objects.delete({
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
       metadata: { name: 'gadgets.example.com' },
     });
-    expect(double.list({ kind: 'Gadget' })).toEqual([]);
+    expect(scope.double.list({ kind: 'Gadget' })).toEqual([]);
     const discovery = await (
-      await fetch(`${double.url}/apis/example.com/v1`, { headers: { authorization: 'Bearer double-token' } })
+      await fetch(`${scope.double.url}/apis/example.com/v1`, {
+        headers: { authorization: 'Bearer double-token' },
+      })
     ).json();
     expect((discovery as { resources: { kind: string }[] }).resources.map((r) => r.kind)).not.toContain(
       'Gadget',
@@ -183,7 +169,7 @@ describe('reads', () => {
     });
     const names = async (labelSelector?: string, fieldSelector?: string) =>
       (
-        await client.core.listNamespacedConfigMap({ namespace: 'shop', labelSelector, fieldSelector })
+        await scope.client.core.listNamespacedConfigMap({ namespace: 'shop', labelSelector, fieldSelector })
       ).items.map((i) => i.metadata?.name);
     expect(await names()).toEqual(['a', 'b', 'c']);
     expect(await names('tier=front')).toEqual(['a', 'c']);
@@ -193,16 +179,16 @@ describe('reads', () => {
     expect(await names('tier')).toEqual(['a', 'b', 'c']);
     expect(await names('!tier')).toEqual([]);
     expect(await names(undefined, 'metadata.name=b')).toEqual(['b']);
-    const all = await client.core.listConfigMapForAllNamespaces({ labelSelector: 'tier=front' });
+    const all = await scope.client.core.listConfigMapForAllNamespaces({ labelSelector: 'tier=front' });
     expect(all.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`)).toEqual([
       'default/d',
       'shop/a',
       'shop/c',
     ]);
-    expect(all.metadata?.resourceVersion).toBe(double.resourceVersion());
-    const one = await client.core.readNamespacedConfigMap({ namespace: 'shop', name: 'a' });
+    expect(all.metadata?.resourceVersion).toBe(scope.double.resourceVersion());
+    const one = await scope.client.core.readNamespacedConfigMap({ namespace: 'shop', name: 'a' });
     expect(one.data).toEqual({ k: 'a' });
-    const missing = await client.apps
+    const missing = await scope.client.apps
       .readNamespacedDeployment({ namespace: 'shop', name: 'nope' })
       .catch((e) => e);
     expect(missing.code).toBe(404);
@@ -216,7 +202,7 @@ describe('reads', () => {
       details: { name: 'nope', group: 'apps', kind: 'deployments' },
       code: 404,
     });
-    expect(double.counts().reads).toBe(11);
+    expect(scope.double.counts().reads).toBe(11);
   });
 });
 
@@ -225,7 +211,7 @@ describe('writes behind the back', () => {
 
   it('edit records an Update managedFields entry for the person on the fields changed', async () => {
     await apply(deployment('edited'));
-    const edited = double.edit(ref, (obj) => {
+    const edited = scope.double.edit(ref, (obj) => {
       (at(obj, 'spec', 'template', 'spec', 'containers', 0) as { image: string }).image = 'nginx:hotfix';
     });
     const entry = edited.metadata.managedFields!.find((m) => m.manager === 'kubectl-edit')!;
@@ -237,12 +223,12 @@ describe('writes behind the back', () => {
   });
 
   it('setStatus writes status without moving generation; put replaces as another manager', async () => {
-    const status = double.setStatus(ref, { observedGeneration: 2, replicas: 1 });
+    const status = scope.double.setStatus(ref, { observedGeneration: 2, replicas: 1 });
     expect(status.metadata.generation).toBe(2);
     expect(status.metadata.managedFields!.find((m) => m.subresource === 'status')?.manager).toBe(
       'kube-controller-manager',
     );
-    const replaced = double.put({ ...deployment('edited', 'nginx:put') }, 'helm');
+    const replaced = scope.double.put({ ...deployment('edited', 'nginx:put') }, 'helm');
     expect(replaced.status).toEqual({ observedGeneration: 2, replicas: 1 });
     expect(replaced.metadata.managedFields!.map((m) => m.manager)).toContain('helm');
   });
@@ -275,8 +261,8 @@ describe('delete', () => {
         },
       },
     });
-    double.put(dependent('owner-rs'), 'kube-controller-manager');
-    const status = await client.objects.delete(
+    scope.double.put(dependent('owner-rs'), 'kube-controller-manager');
+    const status = await scope.client.objects.delete(
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'owner', namespace: 'shop' } },
       undefined,
       undefined,
@@ -289,10 +275,10 @@ describe('delete', () => {
       status: 'Success',
       details: { name: 'owner', kind: 'deployments' },
     });
-    expect(double.list({ kind: 'ReplicaSet', namespace: 'shop' })).toEqual([]);
+    expect(scope.double.list({ kind: 'ReplicaSet', namespace: 'shop' })).toEqual([]);
 
     const second = await apply(deployment('owner'));
-    double.put(
+    scope.double.put(
       {
         ...dependent('kept-rs'),
         metadata: {
@@ -304,25 +290,25 @@ describe('delete', () => {
       },
       'kube-controller-manager',
     );
-    await client.apps.deleteNamespacedDeployment({
+    await scope.client.apps.deleteNamespacedDeployment({
       namespace: 'shop',
       name: 'owner',
       propagationPolicy: 'Orphan',
     });
-    const kept = double.list({ kind: 'ReplicaSet', namespace: 'shop' });
+    const kept = scope.double.list({ kind: 'ReplicaSet', namespace: 'shop' });
     expect(kept.map((rs) => [rs.metadata.name, rs.metadata.ownerReferences])).toEqual([
       ['kept-rs', undefined],
     ]);
   });
 
   it('a dry-run delete deletes nothing; a namespace delete takes its objects with it', async () => {
-    await client.core.createNamespace({ body: { metadata: { name: 'doomed' } } });
+    await scope.client.core.createNamespace({ body: { metadata: { name: 'doomed' } } });
     await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'doomed' } });
-    await client.core.deleteNamespacedConfigMap({ namespace: 'doomed', name: 'x', dryRun: 'All' });
-    expect(double.list({ namespace: 'doomed' })).toHaveLength(1);
-    await client.core.deleteNamespace({ name: 'doomed' });
-    expect(double.list({ namespace: 'doomed' })).toEqual([]);
-    expect(double.get({ apiVersion: 'v1', kind: 'Namespace', name: 'doomed' })).toBeUndefined();
+    await scope.client.core.deleteNamespacedConfigMap({ namespace: 'doomed', name: 'x', dryRun: 'All' });
+    expect(scope.double.list({ namespace: 'doomed' })).toHaveLength(1);
+    await scope.client.core.deleteNamespace({ name: 'doomed' });
+    expect(scope.double.list({ namespace: 'doomed' })).toEqual([]);
+    expect(scope.double.get({ apiVersion: 'v1', kind: 'Namespace', name: 'doomed' })).toBeUndefined();
   });
 
   it('an object with finalizers only gets a deletionTimestamp until they are removed', async () => {
@@ -331,56 +317,61 @@ describe('delete', () => {
       kind: 'ConfigMap',
       metadata: { name: 'held', namespace: 'shop', finalizers: ['example.com/hold'] },
     });
-    await client.core.deleteNamespacedConfigMap({ namespace: 'shop', name: 'held' });
+    await scope.client.core.deleteNamespacedConfigMap({ namespace: 'shop', name: 'held' });
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'held' };
-    expect(double.get(ref)?.metadata.deletionTimestamp).toBeTruthy();
-    const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'held', uid: double.get(ref)!.metadata.uid! };
-    double.put({
+    expect(scope.double.get(ref)?.metadata.deletionTimestamp).toBeTruthy();
+    const owner = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      name: 'held',
+      uid: scope.double.get(ref)!.metadata.uid!,
+    };
+    scope.double.put({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'held-child', namespace: 'shop', ownerReferences: [owner] },
     });
-    double.edit(
+    scope.double.edit(
       ref,
       (obj) => {
         obj.metadata.finalizers = [];
       },
       'finalizer-controller',
     );
-    expect(double.get(ref)).toBeUndefined();
-    expect(double.get({ ...ref, name: 'held-child' })).toBeUndefined();
+    expect(scope.double.get(ref)).toBeUndefined();
+    expect(scope.double.get({ ...ref, name: 'held-child' })).toBeUndefined();
   });
 });
 
 describe('failure injection and outages', () => {
   it('failNext answers the given status for matching requests, then recovers', async () => {
-    double.failNext({ verb: 'patch', kind: 'ConfigMap' }, 500, 2);
+    scope.double.failNext({ verb: 'patch', kind: 'ConfigMap' }, 500, 2);
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flaky', namespace: 'shop' } };
     expect((await apply(cm).catch((e) => e)).code).toBe(500);
     expect((await apply(cm).catch((e) => e)).code).toBe(500);
     expect((await apply(cm)).metadata?.name).toBe('flaky');
-    double.failNext({ verb: 'delete' }, 429);
-    const limited = await client.core
+    scope.double.failNext({ verb: 'delete' }, 429);
+    const limited = await scope.client.core
       .deleteNamespacedConfigMap({ namespace: 'shop', name: 'flaky' })
       .catch((e) => e);
     expect(limited.code).toBe(429);
     expect(
-      double.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'flaky' }),
+      scope.double.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'flaky' }),
     ).toBeDefined();
   });
 
   it('down refuses connections on the same port until up', async () => {
-    await double.down();
-    await expect(client.core.readNamespace({ name: 'shop' })).rejects.toThrow();
-    await double.up();
-    expect((await client.core.readNamespace({ name: 'shop' })).metadata?.name).toBe('shop');
+    await scope.double.down();
+    await expect(scope.client.core.readNamespace({ name: 'shop' })).rejects.toThrow();
+    await scope.double.up();
+    expect((await scope.client.core.readNamespace({ name: 'shop' })).metadata?.name).toBe('shop');
   });
 });
 
 describe('request accounting', () => {
   it('counts reads, writes that are not dry runs, watches and discovery; records each request', async () => {
-    const fresh = clientsFor(double);
-    double.resetRequests();
+    const fresh = clientsFor(scope.double);
+    scope.double.resetRequests();
     const cm = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -410,13 +401,13 @@ describe('request accounting', () => {
     });
     await fresh.objects.list('v1', 'ConfigMap', 'shop');
     await (
-      await fetch(`${double.url}/api/v1/namespaces/shop/configmaps?watch=1&timeoutSeconds=1`, {
+      await fetch(`${scope.double.url}/api/v1/namespaces/shop/configmaps?watch=1&timeoutSeconds=1`, {
         headers: { authorization: 'Bearer double-token' },
       })
     ).text();
     await fresh.core.deleteNamespacedConfigMap({ namespace: 'shop', name: 'counted' });
-    expect(double.counts()).toEqual({ reads: 2, writes: 2, watches: 1, discovery: 1 });
-    expect(double.requests.map((r) => `${r.verb}${r.dryRun ? ' dry' : ''} ${r.status}`)).toEqual([
+    expect(scope.double.counts()).toEqual({ reads: 2, writes: 2, watches: 1, discovery: 1 });
+    expect(scope.double.requests.map((r) => `${r.verb}${r.dryRun ? ' dry' : ''} ${r.status}`)).toEqual([
       'discovery 200',
       'patch dry 201',
       'patch 201',
@@ -425,7 +416,7 @@ describe('request accounting', () => {
       'watch 200',
       'delete 200',
     ]);
-    expect(double.requests[2]).toMatchObject({
+    expect(scope.double.requests[2]).toMatchObject({
       method: 'PATCH',
       path: '/api/v1/namespaces/shop/configmaps/counted',
       query: { fieldManager: 'gitops-reconciler', force: 'false' },
@@ -441,7 +432,7 @@ describe('request accounting', () => {
       '/healthz',
       '/api/v1/namespaces/%E0%A4%A',
     ]) {
-      const response = await fetch(`${double.url}${path}`, { headers });
+      const response = await fetch(`${scope.double.url}${path}`, { headers });
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
     }
@@ -458,7 +449,7 @@ describe('request accounting', () => {
       '  a: "1"',
     ].join('\n');
     const response = await fetch(
-      `${double.url}/api/v1/namespaces/shop/configmaps/from-yaml?fieldManager=kubectl`,
+      `${scope.double.url}/api/v1/namespaces/shop/configmaps/from-yaml?fieldManager=kubectl`,
       {
         method: 'PATCH',
         headers: { authorization: 'Bearer double-token', 'content-type': 'application/apply-patch+yaml' },
@@ -467,7 +458,7 @@ describe('request accounting', () => {
     );
     expect(response.status).toBe(201);
     expect(
-      double.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'from-yaml' })?.data,
+      scope.double.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'from-yaml' })?.data,
     ).toEqual({ a: '1' });
   });
 });

@@ -1,23 +1,19 @@
 import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubeApiDouble, startKubeApiDouble } from './double.js';
-import { at, clientsFor, deployment } from './test/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { at, deployment, doubleScope } from './test/client.js';
 
-let double: KubeApiDouble;
-let client: ReturnType<typeof clientsFor>;
+const scope = doubleScope();
+
 const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
 
 beforeAll(async () => {
-  double = await startKubeApiDouble({ namespaces: ['shop'] });
-  client = clientsFor(double);
   const sidecar = deployment('web');
   sidecar.spec.template.spec.containers.push({ name: 'proxy', image: 'envoy:1', ports: [] });
-  double.put(sidecar, 'kubectl-create');
+  scope.double.put(sidecar, 'kubectl-create');
 });
-afterAll(() => double.stop());
 
 const raw = (path: string, method: string, contentType: string, body: unknown) =>
-  fetch(`${double.url}${path}`, {
+  fetch(`${scope.double.url}${path}`, {
     method,
     headers: { authorization: 'Bearer double-token', 'content-type': contentType },
     body: JSON.stringify(body),
@@ -31,7 +27,7 @@ describe('update-style writes', () => {
       kind: 'Deployment',
       spec: { template: { spec: { containers: [{ name: 'proxy', image: 'envoy:2' }] } } },
     };
-    await client.objects.patch(
+    await scope.client.objects.patch(
       patch as KubernetesObject,
       undefined,
       undefined,
@@ -39,17 +35,17 @@ describe('update-style writes', () => {
       undefined,
       PatchStrategy.StrategicMergePatch,
     );
-    const containers = at(double.get(ref), 'spec', 'template', 'spec', 'containers') as {
+    const containers = at(scope.double.get(ref), 'spec', 'template', 'spec', 'containers') as {
       name: string;
       image: string;
     }[];
     expect(containers.map((c) => `${c.name}=${c.image}`)).toEqual(['web=nginx:1.27', 'proxy=envoy:2']);
-    const entry = double.get(ref)!.metadata.managedFields!.find((m) => m.manager === 'scaler')!;
+    const entry = scope.double.get(ref)!.metadata.managedFields!.find((m) => m.manager === 'scaler')!;
     expect(entry.operation).toBe('Update');
   });
 
   it('a merge patch replaces lists and deletes with null', async () => {
-    await client.objects.patch(
+    await scope.client.objects.patch(
       {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -61,7 +57,7 @@ describe('update-style writes', () => {
       undefined,
       PatchStrategy.MergePatch,
     );
-    expect(double.get(ref)!.metadata.labels).toBeUndefined();
+    expect(scope.double.get(ref)!.metadata.labels).toBeUndefined();
   });
 
   it('a JSON patch applies its operations and fails a test operation with 422', async () => {
@@ -71,7 +67,7 @@ describe('update-style writes', () => {
       { op: 'add', path: '/metadata/annotations', value: { 'a/b': 'c' } },
     ]);
     expect(ok.status).toBe(200);
-    expect(at(double.get(ref), 'spec', 'replicas')).toBe(4);
+    expect(at(scope.double.get(ref), 'spec', 'replicas')).toBe(4);
     const failed = await raw(path, 'PATCH', 'application/json-patch+json', [
       { op: 'test', path: '/spec/replicas', value: 9 },
     ]);
@@ -79,15 +75,15 @@ describe('update-style writes', () => {
   });
 
   it('PUT replaces with optimistic concurrency on resourceVersion', async () => {
-    const live = await client.apps.readNamespacedDeployment({ namespace: 'shop', name: 'web' });
+    const live = await scope.client.apps.readNamespacedDeployment({ namespace: 'shop', name: 'web' });
     live.spec!.replicas = 2;
-    const replaced = await client.apps.replaceNamespacedDeployment({
+    const replaced = await scope.client.apps.replaceNamespacedDeployment({
       namespace: 'shop',
       name: 'web',
       body: live,
     });
     expect(replaced.spec?.replicas).toBe(2);
-    const stale = await client.apps
+    const stale = await scope.client.apps
       .replaceNamespacedDeployment({ namespace: 'shop', name: 'web', body: live })
       .catch((e) => e);
     expect(stale.code).toBe(409);
@@ -95,10 +91,10 @@ describe('update-style writes', () => {
   });
 
   it('create answers 409 AlreadyExists; generateName makes up a name', async () => {
-    const exists = await client.objects.create(deployment('web') as KubernetesObject).catch((e) => e);
+    const exists = await scope.client.objects.create(deployment('web') as KubernetesObject).catch((e) => e);
     expect(exists.code).toBe(409);
     expect(JSON.parse(exists.body).reason).toBe('AlreadyExists');
-    const generated = await client.core.createNamespacedConfigMap({
+    const generated = await scope.client.core.createNamespacedConfigMap({
       namespace: 'shop',
       body: { metadata: { generateName: 'run-' } },
     });
@@ -106,7 +102,7 @@ describe('update-style writes', () => {
   });
 
   it('delete preconditions on uid fail with 409 when the object was replaced', async () => {
-    const failed = await client.apps
+    const failed = await scope.client.apps
       .deleteNamespacedDeployment({
         namespace: 'shop',
         name: 'web',
@@ -114,12 +110,12 @@ describe('update-style writes', () => {
       })
       .catch((e) => e);
     expect(failed.code).toBe(409);
-    expect(double.get(ref)).toBeDefined();
-    await client.apps.deleteNamespacedDeployment({
+    expect(scope.double.get(ref)).toBeDefined();
+    await scope.client.apps.deleteNamespacedDeployment({
       namespace: 'shop',
       name: 'web',
-      body: { preconditions: { uid: double.get(ref)!.metadata.uid } },
+      body: { preconditions: { uid: scope.double.get(ref)!.metadata.uid } },
     });
-    expect(double.get(ref)).toBeUndefined();
+    expect(scope.double.get(ref)).toBeUndefined();
   });
 });

@@ -1,26 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubeApiDouble, startKubeApiDouble } from './double.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startKubeApiDouble } from './double.js';
 import { autoRollout, rollout } from './rollout.js';
-import { at, deployment } from './test/client.js';
+import { at, deployment, doubleScope } from './test/client.js';
 
-let double: KubeApiDouble;
+const scope = doubleScope();
+
 const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
 
-beforeAll(async () => {
-  double = await startKubeApiDouble({ namespaces: ['shop'] });
-  double.put(deployment('web', 'nginx:1', { replicas: 3 }), 'gitops-reconciler');
+beforeAll(() => {
+  scope.double.put(deployment('web', 'nginx:1', { replicas: 3 }), 'gitops-reconciler');
 });
-afterAll(() => double.stop());
 
 const condition = (type: string) =>
-  (at(double.get(ref), 'status', 'conditions') as { type: string; status: string; reason: string }[]).find(
-    (c) => c.type === type,
-  );
+  (
+    at(scope.double.get(ref), 'status', 'conditions') as { type: string; status: string; reason: string }[]
+  ).find((c) => c.type === type);
 
 describe('rollout', () => {
   it('reports a Deployment progressing, then available, then past its deadline', () => {
-    rollout(double, ref, { ready: false });
-    expect(double.get(ref)!.status).toMatchObject({
+    rollout(scope.double, ref, { ready: false });
+    expect(scope.double.get(ref)!.status).toMatchObject({
       observedGeneration: 1,
       replicas: 3,
       updatedReplicas: 3,
@@ -30,28 +29,28 @@ describe('rollout', () => {
     expect(condition('Progressing')).toMatchObject({ status: 'True', reason: 'ReplicaSetUpdated' });
     expect(condition('Available')).toMatchObject({ status: 'False' });
 
-    const done = rollout(double, ref, { ready: true });
+    const done = rollout(scope.double, ref, { ready: true });
     expect(done.status).toMatchObject({ readyReplicas: 3, availableReplicas: 3 });
     expect(done.status).not.toHaveProperty('unavailableReplicas');
     expect(condition('Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
     expect(done.metadata.generation).toBe(1);
 
-    rollout(double, ref, { ready: false, deadlineExceeded: true });
+    rollout(scope.double, ref, { ready: false, deadlineExceeded: true });
     expect(condition('Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
   });
 
   it('can leave observedGeneration behind the spec', () => {
-    double.edit(ref, (obj) => {
+    scope.double.edit(ref, (obj) => {
       (obj.spec as { replicas: number }).replicas = 4;
     });
-    const stale = rollout(double, ref, { ready: true, observed: false });
+    const stale = rollout(scope.double, ref, { ready: true, observed: false });
     expect(stale.metadata.generation).toBe(2);
     expect(at(stale, 'status', 'observedGeneration')).toBe(1);
   });
 
   it('completes or fails a Job', () => {
     const job = { apiVersion: 'batch/v1', kind: 'Job', namespace: 'shop', name: 'migrate' };
-    double.put({
+    scope.double.put({
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'migrate', namespace: 'shop' },
@@ -59,12 +58,12 @@ describe('rollout', () => {
         template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'migrate:1' }] } },
       },
     });
-    expect(rollout(double, job, { ready: false }).status).toMatchObject({ active: 1 });
-    expect(rollout(double, job, { ready: true }).status).toMatchObject({
+    expect(rollout(scope.double, job, { ready: false }).status).toMatchObject({ active: 1 });
+    expect(rollout(scope.double, job, { ready: true }).status).toMatchObject({
       succeeded: 1,
       conditions: [{ type: 'Complete', status: 'True' }],
     });
-    expect(rollout(double, job, { ready: false, deadlineExceeded: true }).status).toMatchObject({
+    expect(rollout(scope.double, job, { ready: false, deadlineExceeded: true }).status).toMatchObject({
       conditions: [{ type: 'Failed', reason: 'DeadlineExceeded' }],
     });
   });
@@ -103,34 +102,38 @@ describe('rollout', () => {
 
   it('reports Pods, claims and load balancers', () => {
     const put = (kind: string, name: string, spec: object) => {
-      double.put({ apiVersion: 'v1', kind, metadata: { name, namespace: 'shop' }, spec });
+      scope.double.put({ apiVersion: 'v1', kind, metadata: { name, namespace: 'shop' }, spec });
       return { apiVersion: 'v1', kind, namespace: 'shop', name };
     };
     const pod = put('Pod', 'p', { containers: [{ name: 'main', image: 'x:1' }] });
-    expect(rollout(double, pod, { ready: false }).status).toMatchObject({ phase: 'Pending' });
-    expect(rollout(double, pod, { ready: true }).status).toMatchObject({
+    expect(rollout(scope.double, pod, { ready: false }).status).toMatchObject({ phase: 'Pending' });
+    expect(rollout(scope.double, pod, { ready: true }).status).toMatchObject({
       phase: 'Running',
       conditions: expect.arrayContaining([{ type: 'Ready', status: 'True' }]),
     });
-    expect(rollout(double, pod, { ready: false, deadlineExceeded: true }).status).toMatchObject({
+    expect(rollout(scope.double, pod, { ready: false, deadlineExceeded: true }).status).toMatchObject({
       containerStatuses: [{ state: { waiting: { reason: 'CrashLoopBackOff' } } }],
     });
     const claim = put('PersistentVolumeClaim', 'data', {
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage: '1Gi' } },
     });
-    expect(rollout(double, claim, { ready: true }).status).toMatchObject({ phase: 'Bound' });
+    expect(rollout(scope.double, claim, { ready: true }).status).toMatchObject({ phase: 'Bound' });
     const lb = put('Service', 'lb', { type: 'LoadBalancer', ports: [{ port: 80 }] });
-    expect(rollout(double, lb, { ready: false }).status).toEqual({ loadBalancer: {} });
-    expect(rollout(double, lb, { ready: true }).status).toEqual({
+    expect(rollout(scope.double, lb, { ready: false }).status).toEqual({ loadBalancer: {} });
+    expect(rollout(scope.double, lb, { ready: true }).status).toEqual({
       loadBalancer: { ingress: [{ ip: '192.0.2.10' }] },
     });
   });
 
   it('refuses built-in kinds it does not simulate', () => {
-    double.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' } });
+    scope.double.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' } });
     expect(() =>
-      rollout(double, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'c' }, { ready: true }),
+      rollout(
+        scope.double,
+        { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'c' },
+        { ready: true },
+      ),
     ).toThrow(/not a workload/);
   });
 });
@@ -139,25 +142,25 @@ describe('autoRollout', () => {
   it('rolls out every new generation until stopped', async () => {
     const name = 'auto';
     const autoRef = { ...ref, name };
-    const stop = autoRollout(double, { namespace: 'shop' });
+    const stop = autoRollout(scope.double, { namespace: 'shop' });
     const observed = () =>
-      (double.get(autoRef)?.status as { observedGeneration?: number } | undefined)?.observedGeneration;
+      (scope.double.get(autoRef)?.status as { observedGeneration?: number } | undefined)?.observedGeneration;
     const settled = async (generation: number) => {
       for (let i = 0; i < 100 && observed() !== generation; i++) await new Promise((r) => setTimeout(r, 10));
       return observed();
     };
     try {
-      double.put(deployment(name), 'gitops-reconciler');
+      scope.double.put(deployment(name), 'gitops-reconciler');
       expect(await settled(1)).toBe(1);
-      double.edit(autoRef, (obj) => {
+      scope.double.edit(autoRef, (obj) => {
         (obj.spec as { replicas: number }).replicas = 2;
       });
       expect(await settled(2)).toBe(2);
-      expect(double.get(autoRef)!.status).toMatchObject({ availableReplicas: 2 });
+      expect(scope.double.get(autoRef)!.status).toMatchObject({ availableReplicas: 2 });
     } finally {
       stop();
     }
-    double.edit(autoRef, (obj) => {
+    scope.double.edit(autoRef, (obj) => {
       (obj.spec as { replicas: number }).replicas = 3;
     });
     await new Promise((r) => setTimeout(r, 50));

@@ -1,29 +1,12 @@
-import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubeApiDouble, startKubeApiDouble } from './double.js';
-import { at, clientsFor, deployment } from './test/client.js';
+import { describe, expect, it } from 'vitest';
+import { at, deployment, doubleScope } from './test/client.js';
+
+const scope = doubleScope();
+const apply = scope.apply;
 
 // Finer server-side apply semantics: keyed lists, shared maps, subresources, the defaults of every kind
 // staying put on an identical apply.
 
-let double: KubeApiDouble;
-let client: ReturnType<typeof clientsFor>;
-
-beforeAll(async () => {
-  double = await startKubeApiDouble({ namespaces: ['shop'] });
-  client = clientsFor(double);
-});
-afterAll(() => double.stop());
-
-const apply = (obj: object, options: { manager?: string; dryRun?: boolean; force?: boolean } = {}) =>
-  client.objects.patch(
-    obj as KubernetesObject,
-    undefined,
-    options.dryRun ? 'All' : undefined,
-    options.manager ?? 'gitops-reconciler',
-    options.force ?? false,
-    PatchStrategy.ServerSideApply,
-  );
 const ref = (name: string, kind = 'Deployment', apiVersion = 'apps/v1') => ({
   apiVersion,
   kind,
@@ -32,7 +15,7 @@ const ref = (name: string, kind = 'Deployment', apiVersion = 'apps/v1') => ({
 });
 const containersOf = (name: string) =>
   (
-    at(double.get(ref(name)), 'spec', 'template', 'spec', 'containers') as {
+    at(scope.double.get(ref(name)), 'spec', 'template', 'spec', 'containers') as {
       name: string;
       env?: { name: string }[];
     }[]
@@ -53,13 +36,13 @@ describe('keyed lists and shared maps', () => {
     Object.assign(withEnv.spec.template.spec.containers[0]!, { env: [{ name: 'A', value: '1' }] });
     await apply(withEnv);
     await apply(deployment('emptied'));
-    expect(at(double.get(ref('emptied')), 'spec', 'template', 'spec', 'containers', 0)).not.toHaveProperty(
-      'env',
-    );
+    expect(
+      at(scope.double.get(ref('emptied')), 'spec', 'template', 'spec', 'containers', 0),
+    ).not.toHaveProperty('env');
     const noPorts = deployment('emptied');
     noPorts.spec.template.spec.containers[0]!.ports = [];
     await apply(noPorts);
-    const entry = double
+    const entry = scope.double
       .get(ref('emptied'))!
       .metadata.managedFields!.find((m) => m.manager === 'gitops-reconciler');
     expect(
@@ -71,13 +54,13 @@ describe('keyed lists and shared maps', () => {
     const labelled = deployment('mixed');
     labelled.metadata.labels = { ...labelled.metadata.labels, ...{ owner: 'team-a' } };
     await apply(labelled);
-    double.edit(ref('mixed'), (obj) => {
+    scope.double.edit(ref('mixed'), (obj) => {
       obj.metadata.labels = { ...obj.metadata.labels, hotfix: 'yes' };
       const container = at(obj, 'spec', 'template', 'spec', 'containers', 0) as { env?: unknown[] };
       container.env = [{ name: 'DEBUG', value: '1' }];
     });
     await apply(deployment('mixed'));
-    const live = double.get(ref('mixed'))!;
+    const live = scope.double.get(ref('mixed'))!;
     expect(live.metadata.labels).toEqual({ app: 'mixed', hotfix: 'yes' });
     expect(at(live, 'spec', 'template', 'spec', 'containers', 0, 'env')).toEqual([
       { name: 'DEBUG', value: '1' },
@@ -87,12 +70,12 @@ describe('keyed lists and shared maps', () => {
   });
 
   it('a dry-run update answers the would-be object with the live resourceVersion and stores nothing', async () => {
-    const live = double.get(ref('mixed'))!;
+    const live = scope.double.get(ref('mixed'))!;
     const answer = await apply(deployment('mixed', 'nginx:next'), { dryRun: true });
     expect(at(answer, 'spec', 'template', 'spec', 'containers', 0, 'image')).toBe('nginx:next');
     expect(answer.metadata?.generation).toBe((live.metadata.generation ?? 0) + 1);
     expect(answer.metadata?.resourceVersion).toBe(live.metadata.resourceVersion);
-    expect(double.get(ref('mixed'))).toEqual(live);
+    expect(scope.double.get(ref('mixed'))).toEqual(live);
   });
 });
 
@@ -144,10 +127,10 @@ describe('an identical apply is a no-op for every defaulted kind', () => {
   for (const manifest of manifests) {
     it(`${manifest.kind}`, async () => {
       const first = await apply(manifest);
-      const before = double.resourceVersion();
+      const before = scope.double.resourceVersion();
       const second = await apply(manifest);
       expect(second.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
-      expect(double.resourceVersion()).toBe(before);
+      expect(scope.double.resourceVersion()).toBe(before);
     });
   }
 
@@ -178,17 +161,17 @@ describe('an identical apply is a no-op for every defaulted kind', () => {
   });
 
   it('serves the defaults a real server adds', () => {
-    const svc = double.get(ref('svc', 'Service', 'v1'))!;
+    const svc = scope.double.get(ref('svc', 'Service', 'v1'))!;
     expect(svc.spec).toMatchObject({
       type: 'ClusterIP',
       sessionAffinity: 'None',
       ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }],
     });
     expect(at(svc, 'spec', 'clusterIP')).toMatch(/^10\.96\./);
-    const secret = double.get(ref('sec', 'Secret', 'v1'))!;
+    const secret = scope.double.get(ref('sec', 'Secret', 'v1'))!;
     expect(secret).toMatchObject({ type: 'Opaque', data: { password: Buffer.from('x').toString('base64') } });
     expect(secret).not.toHaveProperty('stringData');
-    const template = at(double.get(ref('noop')), 'spec', 'template') as object;
+    const template = at(scope.double.get(ref('noop')), 'spec', 'template') as object;
     expect(template).toMatchObject({
       metadata: { creationTimestamp: null },
       spec: {
@@ -227,7 +210,7 @@ describe('the status subresource', () => {
   it('a controller applies status on /status; the main resource apply leaves it alone', async () => {
     await apply(deployment('stat'));
     const response = await fetch(
-      `${double.url}/apis/apps/v1/namespaces/shop/deployments/stat/status?fieldManager=rollout-controller`,
+      `${scope.double.url}/apis/apps/v1/namespaces/shop/deployments/stat/status?fieldManager=rollout-controller`,
       {
         method: 'PATCH',
         headers: { authorization: 'Bearer double-token', 'content-type': 'application/apply-patch+yaml' },
@@ -240,7 +223,7 @@ describe('the status subresource', () => {
       },
     );
     expect(response.status).toBe(200);
-    const live = double.get(ref('stat'))!;
+    const live = scope.double.get(ref('stat'))!;
     expect(live.status).toEqual({ replicas: 1, readyReplicas: 1 });
     expect(live.metadata.generation).toBe(1);
     expect(live.metadata.managedFields!.find((m) => m.manager === 'rollout-controller')).toMatchObject({
@@ -248,7 +231,7 @@ describe('the status subresource', () => {
       subresource: 'status',
     });
     await apply(deployment('stat', 'nginx:2'));
-    expect(double.get(ref('stat'))!.status).toEqual({ replicas: 1, readyReplicas: 1 });
+    expect(scope.double.get(ref('stat'))!.status).toEqual({ replicas: 1, readyReplicas: 1 });
   });
 });
 
@@ -257,7 +240,7 @@ describe('conflict messages', () => {
     await apply(deployment('contested', 'nginx:1', { replicas: 1, minReadySeconds: 1 }), {
       manager: 'team-a',
     });
-    double.edit(ref('contested'), (obj) => {
+    scope.double.edit(ref('contested'), (obj) => {
       (obj.spec as { minReadySeconds: number }).minReadySeconds = 7;
     });
     const error = await apply(deployment('contested', 'nginx:2', { replicas: 3, minReadySeconds: 2 })).catch(

@@ -1,17 +1,10 @@
 import { type V1ConfigMap, makeInformer } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubeApiDouble, startKubeApiDouble } from './double.js';
-import { clientsFor } from './test/client.js';
+import { describe, expect, it } from 'vitest';
+import { startKubeApiDouble } from './double.js';
+import { doubleScope } from './test/client.js';
 import type { KubeObject } from './types.js';
 
-let double: KubeApiDouble;
-let client: ReturnType<typeof clientsFor>;
-
-beforeAll(async () => {
-  double = await startKubeApiDouble({ namespaces: ['shop'] });
-  client = clientsFor(double);
-});
-afterAll(() => double.stop());
+const scope = doubleScope();
 
 const configMap = (
   name: string,
@@ -35,7 +28,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 5000): Prom
 
 async function rawWatch(query: string): Promise<{ type: string; object: KubeObject }[]> {
   const response = await fetch(
-    `${double.url}/api/v1/namespaces/shop/configmaps?watch=true&timeoutSeconds=1&${query}`,
+    `${scope.double.url}/api/v1/namespaces/shop/configmaps?watch=true&timeoutSeconds=1&${query}`,
     {
       headers: { authorization: 'Bearer double-token' },
     },
@@ -49,11 +42,11 @@ async function rawWatch(query: string): Promise<{ type: string; object: KubeObje
 
 describe('watch', () => {
   it('client-node makeInformer lists, then sees ADDED, MODIFIED and DELETED', async () => {
-    double.put(configMap('before', { a: '1' }));
+    scope.double.put(configMap('before', { a: '1' }));
     const informer = makeInformer(
-      client.kc,
+      scope.client.kc,
       '/api/v1/namespaces/shop/configmaps',
-      () => client.core.listNamespacedConfigMap({ namespace: 'shop', labelSelector: 'app=shop' }),
+      () => scope.client.core.listNamespacedConfigMap({ namespace: 'shop', labelSelector: 'app=shop' }),
       'app=shop',
     );
     const seen: string[] = [];
@@ -63,13 +56,13 @@ describe('watch', () => {
     await informer.start();
     try {
       await until(() => seen.includes('add before'), 'the listed object');
-      await until(() => double.requests.some((r) => r.verb === 'watch'), 'the watch');
-      double.put(configMap('later', { a: '1' }));
-      double.edit(ref('later'), (cm) => {
+      await until(() => scope.double.requests.some((r) => r.verb === 'watch'), 'the watch');
+      scope.double.put(configMap('later', { a: '1' }));
+      scope.double.edit(ref('later'), (cm) => {
         (cm.data as Record<string, string>).a = '2';
       });
-      double.put(configMap('unlabelled', { a: '1' }, { app: 'other' }));
-      double.remove(ref('later'));
+      scope.double.put(configMap('unlabelled', { a: '1' }, { app: 'other' }));
+      scope.double.remove(ref('later'));
       await until(() => seen.includes('delete later'), 'the delete');
       expect(seen).toEqual(['add before', 'add later', 'update later 2', 'delete later']);
       expect(informer.list('shop').map((cm) => cm.metadata?.name)).toEqual(['before']);
@@ -80,24 +73,24 @@ describe('watch', () => {
 
   it('relists when a resumed watch answers 410 Gone', async () => {
     let lists = 0;
-    const informer = makeInformer(client.kc, '/api/v1/namespaces/shop/configmaps', () => {
+    const informer = makeInformer(scope.client.kc, '/api/v1/namespaces/shop/configmaps', () => {
       lists++;
-      return client.core.listNamespacedConfigMap({ namespace: 'shop' });
+      return scope.client.core.listNamespacedConfigMap({ namespace: 'shop' });
     });
     const names = new Set<string>();
     informer.on('add', (cm: V1ConfigMap) => names.add(cm.metadata!.name!));
     await informer.start();
     try {
-      await until(() => double.requests.some((r) => r.verb === 'watch'), 'the first watch');
-      const watches = () => double.requests.filter((r) => r.verb === 'watch').length;
+      await until(() => scope.double.requests.some((r) => r.verb === 'watch'), 'the first watch');
+      const watches = () => scope.double.requests.filter((r) => r.verb === 'watch').length;
       const before = watches();
-      double.put(configMap('seen-live', { a: '1' }));
+      scope.double.put(configMap('seen-live', { a: '1' }));
       await until(() => names.has('seen-live'), 'the new object');
       // End the watch: the informer resumes from its resourceVersion, now too old, gets 410 and relists.
-      double.compact();
-      double.closeWatches();
+      scope.double.compact();
+      scope.double.closeWatches();
       await until(() => lists >= 2, 'a relist');
-      double.put(configMap('after-relist', { a: '1' }));
+      scope.double.put(configMap('after-relist', { a: '1' }));
       await until(() => names.has('after-relist'), 'the object after the relist');
       expect(watches()).toBeGreaterThan(before);
     } finally {
@@ -106,8 +99,8 @@ describe('watch', () => {
   });
 
   it('an informer restarted on error reconnects after an outage', async () => {
-    const informer = makeInformer(client.kc, '/api/v1/namespaces/shop/configmaps', () =>
-      client.core.listNamespacedConfigMap({ namespace: 'shop' }),
+    const informer = makeInformer(scope.client.kc, '/api/v1/namespaces/shop/configmaps', () =>
+      scope.client.core.listNamespacedConfigMap({ namespace: 'shop' }),
     );
     const names = new Set<string>();
     let errors = 0;
@@ -118,10 +111,10 @@ describe('watch', () => {
     });
     await informer.start();
     try {
-      await double.down();
+      await scope.double.down();
       await until(() => errors > 0, 'an error during the outage');
-      double.put(configMap('during-outage', { a: '1' }));
-      await double.up();
+      scope.double.put(configMap('during-outage', { a: '1' }));
+      await scope.double.up();
       await until(() => names.has('during-outage'), 'the object written during the outage');
     } finally {
       await informer.stop();
@@ -129,9 +122,9 @@ describe('watch', () => {
   });
 
   it('answers an ERROR event with a 410 Expired Status for a too-old resourceVersion', async () => {
-    const old = double.resourceVersion();
-    double.put(configMap('x1', { a: '1' }));
-    double.compact();
+    const old = scope.double.resourceVersion();
+    scope.double.put(configMap('x1', { a: '1' }));
+    scope.double.compact();
     const events = await rawWatch(`resourceVersion=${Number(old) - 1}`);
     expect(events).toEqual([
       { type: 'ERROR', object: expect.objectContaining({ kind: 'Status', code: 410, reason: 'Expired' }) },
@@ -139,11 +132,11 @@ describe('watch', () => {
   });
 
   it('replays changes after a resourceVersion and filters by selector', async () => {
-    double.put(configMap('r0', { a: '1' }));
-    const from = double.resourceVersion();
-    double.put(configMap('r1', { a: '1' }));
-    double.put(configMap('r2', { a: '1' }, { app: 'other' }));
-    double.edit(ref('r1'), (cm) => {
+    scope.double.put(configMap('r0', { a: '1' }));
+    const from = scope.double.resourceVersion();
+    scope.double.put(configMap('r1', { a: '1' }));
+    scope.double.put(configMap('r2', { a: '1' }, { app: 'other' }));
+    scope.double.edit(ref('r1'), (cm) => {
       cm.metadata.labels = { app: 'gone' };
     });
     const events = await rawWatch(`resourceVersion=${from}&labelSelector=app%3Dshop`);
@@ -188,7 +181,7 @@ describe('bookmarks', () => {
 
 describe('watch parameters', () => {
   it('refuses a resourceVersion that is not a number', async () => {
-    const response = await fetch(`${double.url}/api/v1/configmaps?watch=true&resourceVersion=abc`, {
+    const response = await fetch(`${scope.double.url}/api/v1/configmaps?watch=true&resourceVersion=abc`, {
       headers: { authorization: 'Bearer double-token' },
     });
     expect(response.status).toBe(400);
