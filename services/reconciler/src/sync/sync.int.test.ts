@@ -132,8 +132,11 @@ describe('a sync against the Kubernetes API double', () => {
       files: dev({ 'kustomization.yaml': kustomization(['web.yaml']), 'web.yaml': deployment('web') }),
     });
     const done = harness.controller.sync(harness.app, harness.app.config.environments[0]!, 'api');
+    // Applied and waiting: no verdict while the Deployment has not rolled out.
+    await expect.poll(() => harness.named('deploy.started')).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect((await harness.controller.status(harness.app))[0]).toBeDefined();
+    expect(harness.named('deploy.succeeded')).toHaveLength(0);
+    expect(harness.named('deploy.failed')).toHaveLength(0);
     const stopRollout = harness.autoRollout();
     await done;
     stopRollout();
